@@ -1,0 +1,63 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTANCE := instance
+SECRET := $(INSTANCE)/secret_key
+APP := ACTIONTOOL_SECRET_KEY="$$(cat $(SECRET))" $(BIN)/actiontool
+
+.PHONY: run test setup system-deps translations db roster catalog browser-deps bench clean
+
+run: setup db roster
+	$(APP) run --host 127.0.0.1 --port 5000
+
+test: setup db roster browser-deps
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed system-deps translations $(SECRET)
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	touch $@
+
+# libharfbuzz-subset makes each PDF ~6x faster; pdftoppm (poppler-utils) checks PDFs in tests.
+system-deps:
+	@sh .ci/system-deps
+
+# Compiled catalogs are built, never committed.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy=false -d translations --statistics 2>&1 | sed 's/^/  /' || \
+	$(BIN)/pybabel compile -d translations
+
+$(SECRET):
+	mkdir -p $(INSTANCE)
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+	chmod 600 $@
+
+db: setup
+	$(APP) db upgrade
+
+roster: db
+	$(APP) roster import --if-empty officials.csv
+
+# The browser tests use Debian's chromium and axe-core from npm; both optional outside CI.
+browser-deps:
+	@if command -v npm >/dev/null 2>&1; then \
+	  [ -f node_modules/axe-core/axe.min.js ] || npm install --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
+
+# Re-extract the strings after changing the UI, then translate what is new in the .po file.
+catalog: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
+	  -k lazy_gettext -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
+	  --ignore-obsolete --omit-header
+	rm translations/messages.pot
+
+bench: setup
+	$(BIN)/python bench/pdf.py
+
+clean:
+	rm -rf $(VENV) node_modules

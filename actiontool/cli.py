@@ -1,0 +1,108 @@
+"""Operator commands: `actiontool roster ...`, `actiontool districts ...` (and Flask-Migrate's `actiontool db ...`)."""
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from actiontool import districts, roster
+from actiontool.county_gis import DistrictLayer
+from actiontool.webservice import ServiceUnavailable
+
+
+def _create_app():
+    from actiontool import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main():
+    """Manage the actiontool letter tool."""
+
+
+@click.group("roster")
+def roster_cli():
+    """The officials roster (officials.csv)."""
+
+
+@roster_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would change; change nothing.")
+@click.option("--if-empty", is_flag=True, help="Import only when the roster is empty (first setup).")
+@with_appcontext
+def roster_import(path, dry_run, if_empty):
+    """Check a whole roster file, then apply all of it in one transaction or none of it."""
+    if if_empty and not roster.roster_is_empty():
+        click.echo("The roster already has officials; nothing imported.")
+        return
+    with open(path, encoding="utf-8", newline="") as source:
+        text = source.read()
+    try:
+        rows = roster.parse_roster(text)
+    except roster.RosterInvalid as error:
+        click.echo(f"{path}: {len(error.problems)} problem(s); nothing was changed.", err=True)
+        for problem in error.problems:
+            click.echo(f"  {path}:{problem}", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(f"{path}: {len(rows)} officials, all valid (dry run: nothing changed).")
+        return
+    counts = roster.apply_roster(rows)
+    click.echo("Roster updated: {added} added, {changed} changed, {removed} removed, "
+               "{unchanged} unchanged.".format(**counts))
+
+
+@roster_cli.command("export")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="Where to write (default: standard output).")
+@with_appcontext
+def roster_export(output):
+    """Write the roster in the officials.csv format."""
+    output.write(roster.export_roster(roster.roster_rows()))
+
+
+@click.group("districts")
+def districts_cli():
+    """The local copy of the council district polygons."""
+
+
+@districts_cli.command("fetch")
+@with_appcontext
+def districts_fetch():
+    """Download the nine district polygons from the county's layer into the instance folder."""
+    config = current_app.config
+    layer = DistrictLayer(config["DISTRICT_LAYER_URL"], timeout=60)
+    try:
+        data = layer.fetch_geojson()
+    except ServiceUnavailable as error:
+        raise click.ClickException(f"Could not download the districts: {error}") from error
+    _install(data, config["DISTRICTS_FILE"])
+
+
+@districts_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def districts_import(path):
+    """Install a GeoJSON file of the nine districts (WGS84, property KCCDST)."""
+    try:
+        with open(path, encoding="utf-8") as source:
+            data = json.load(source)
+    except ValueError as error:
+        raise click.ClickException(f"{path} is not JSON: {error}") from error
+    _install(data, current_app.config["DISTRICTS_FILE"])
+
+
+def _install(data, target):
+    try:
+        districts.install(data, target)
+    except districts.DistrictsInvalid as error:
+        raise click.ClickException(f"Not installed: {error}") from error
+    click.echo(f"Installed districts 1-9 in {target}.")
+
+
+def init_app(app):
+    app.cli.add_command(roster_cli)
+    app.cli.add_command(districts_cli)

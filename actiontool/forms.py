@@ -1,0 +1,82 @@
+"""The supporter's form: fields, limits and messages (lazy, so they follow the page's language)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from actiontool.letters import NOTE_MAX_LENGTH
+
+DISTRICT_CHOICES = [SelectChoice("", _l("Choose…"))] + [SelectChoice(str(n)) for n in range(1, 10)]
+
+
+def _too_long(limit):
+    return Length(max=limit, message=_l("Please keep this under %(max)d characters.", max=limit))
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class AddressForm(FlaskForm):
+    """A home address in Washington State (the API's lookup takes just this)."""
+
+    street = StringField(
+        _l("Street address"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please enter your street address.")), _too_long(200)],
+    )
+    city = StringField(
+        _l("City"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please enter your city.")), _too_long(80)],
+    )
+    zip = StringField(
+        _l("ZIP code"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Please enter your ZIP code.")),
+            Regexp(r"^\d{5}(-\d{4})?$", message=_l("A ZIP code has 5 digits, like 98104.")),
+        ],
+    )
+
+
+class LetterForm(AddressForm):
+    """Name, address, note and language.
+
+    `district` and `candidate` are shown only after a lookup fails or finds
+    several addresses.
+    """
+
+    name = StringField(
+        _l("Your full name"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please enter your name.")), _too_long(100)],
+    )
+    email = EmailField(
+        _l("Email (optional)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            _too_long(254),
+            Email(_l("Please enter an email address like name@example.com.")),
+        ],
+    )
+    note = TextAreaField(
+        _l("Your own words (optional)"),
+        validators=[Optional(), _too_long(NOTE_MAX_LENGTH)],
+    )
+    letter_language = RadioField(
+        _l("Language of the letter"),
+        choices=[
+            SelectChoice("en", _l("English")),
+            SelectChoice("es", _l("Spanish")),
+            SelectChoice("both", _l("Spanish and English")),
+        ],
+        validators=[DataRequired(_l("Please choose the letter's language."))],
+    )
+    district = SelectField(_l("Your council district"), choices=DISTRICT_CHOICES,
+                           validators=[Optional()])
+    candidate = RadioField(_l("Which of these is your address?"), choices=[],
+                           validate_choice=False, validators=[Optional(), _too_long(300)])

@@ -1,0 +1,125 @@
+"""Composing the detainer-reform letter from plain values, in the letter's language(s)."""
+
+import re
+import secrets
+
+from babel.dates import format_date
+from flask import render_template
+from markupsafe import Markup
+
+from actiontool.i18n import force_locale
+from actiontool.models import Letter, Official, db
+
+TEMPLATE = "letters/detainer_reform.{language}.html"
+LETTER_LANGUAGES = ("en", "es", "both")
+NOTE_MAX_LENGTH = 2000
+
+
+def languages_of(letter_language):
+    """The languages a letter is written in, in order: `both` is Spanish, then English."""
+    return ["es", "en"] if letter_language == "both" else [letter_language]
+
+
+def default_letter_language(page_language):
+    """English pages default to an English letter; Spanish pages to both languages."""
+    return "both" if page_language == "es" else "en"
+
+
+def recipient_snapshot(official):
+    """The official as a plain dict, kept with the letter so later roster edits don't change it."""
+    return {
+        "office": official.office,
+        "district": official.district,
+        "name": official.name,
+        "title": {"en": official.title_en, "es": official.title_es},
+        "salutation": {"en": official.salutation_en, "es": official.salutation_es},
+        "email": official.email,
+        "postal_address_lines": [
+            line.strip() for line in official.postal_address.splitlines() if line.strip()
+        ],
+    }
+
+
+def note_paragraphs(note):
+    """The personal note as paragraphs, split on blank lines; single line breaks become spaces."""
+    paragraphs = re.split(r"\n\s*\n", note.replace("\r\n", "\n").strip())
+    return [" ".join(p.split()) for p in paragraphs if p.strip()]
+
+
+def compose(letter):
+    """The letter's HTML, exactly as the official receives it, in each of its languages.
+
+    `letter` is a plain dict: name, street, city, zip, note, language,
+    created_at (a date or datetime) and recipient (see recipient_snapshot).
+    """
+    parts = []
+    for language in languages_of(letter["language"]):
+        recipient = letter["recipient"]
+        context = {
+            "date": format_date(letter["created_at"], format="long", locale=language),
+            "recipient": {
+                "name": recipient["name"],
+                "title": recipient["title"][language],
+                "salutation": recipient["salutation"][language],
+                "district": recipient["district"],
+                "postal_address_lines": recipient["postal_address_lines"],
+            },
+            "sender": {
+                "name": letter["name"],
+                "street": letter["street"],
+                "city": letter["city"],
+                "state": "WA",
+                "zip": letter["zip"],
+            },
+            "note_paragraphs": note_paragraphs(letter["note"]),
+        }
+        with force_locale(language):
+            parts.append(render_template(TEMPLATE.format(language=language), **context))
+    return Markup("\n".join(parts))
+
+
+def save_letter(values, official, district):
+    """Store a new letter for `official`; return its unguessable token."""
+    letter = Letter(
+        token=secrets.token_urlsafe(24),
+        official_id=official.id,
+        recipient=recipient_snapshot(official),
+        district=district,
+        name=values["name"],
+        email=values.get("email") or "",
+        street=values["street"],
+        city=values["city"],
+        zip=values["zip"],
+        note=values.get("note") or "",
+        language=values["letter_language"],
+    )
+    db.session.add(letter)
+    db.session.commit()
+    return letter.token
+
+
+def letter_values(token):
+    """The stored letter as a plain dict, or None."""
+    letter = db.session.scalar(db.select(Letter).where(Letter.token == token))
+    if letter is None:
+        return None
+    return {
+        "token": letter.token,
+        "name": letter.name,
+        "email": letter.email,
+        "street": letter.street,
+        "city": letter.city,
+        "zip": letter.zip,
+        "note": letter.note,
+        "language": letter.language,
+        "district": letter.district,
+        "created_at": letter.created_at,
+        "recipient": letter.recipient,
+    }
+
+
+def councilmember_for(district):
+    """The roster's councilmember for a district, or None."""
+    return db.session.scalar(
+        db.select(Official).where(Official.office == "councilmember", Official.district == district)
+    )

@@ -1,0 +1,162 @@
+"""From a home address to a King County Council district.
+
+ZIP code (King County's list) -> Census geocoder -> King County? -> district
+(local polygons when installed, else the county's layer). Every failure is a
+LookupFailed with one of the codes the pages and the API share.
+"""
+
+import csv
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from actiontool import districts
+from actiontool.county_gis import DistrictLayer
+from actiontool.geocoder import AddressMatch, CensusGeocoder
+from actiontool.lookup_cache import LookupCache
+from actiontool.webservice import ServiceUnavailable
+
+STATE = "WA"
+INVALID = "invalid"
+NOT_FOUND = "not_found"
+OUTSIDE_COUNTY = "outside_county"
+ZIP_OUTSIDE_COUNTY = "zip_outside_county"
+AMBIGUOUS = "ambiguous"
+UNAVAILABLE = "unavailable"
+
+
+def _load_zips():
+    with resources.files("actiontool").joinpath("data/king_county_zips.csv").open(encoding="utf-8") as f:
+        return frozenset(row["zip"] for row in csv.DictReader(f))
+
+
+KING_COUNTY_ZIPS = _load_zips()
+
+MESSAGES = {
+    INVALID: _l("Please check the address: we need the street, the city and a 5-digit ZIP code."),
+    ZIP_OUTSIDE_COUNTY: _l(
+        "That ZIP code is not in King County. This letter is for people who live in King County: "
+        "please check the ZIP code."
+    ),
+    NOT_FOUND: _l(
+        "We could not find that address. Please check the house number and street name, "
+        "or choose your council district below."
+    ),
+    OUTSIDE_COUNTY: _l(
+        "That address is outside King County, so it has no King County Council member. "
+        "This letter is only for King County residents."
+    ),
+    AMBIGUOUS: _l("We found more than one address like yours. Please choose yours."),
+    UNAVAILABLE: _l(
+        "The address service is not answering right now. You can choose your council district "
+        "below, or come back in a few minutes."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DistrictFound:
+    district: str
+    matched_address: str
+
+
+@dataclass
+class LookupFailed(Exception):
+    code: str
+    candidates: list = field(default_factory=list)
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def message(self):
+        """What to tell the supporter, in the page's language."""
+        return str(MESSAGES[self.code])
+
+
+def normalise_address(street, city, zip_code):
+    """One canonical spelling of an address, for the cache: case, spaces and punctuation ignored."""
+    text = " ".join([street, city, zip_code[:5]]).casefold()
+    text = re.sub(r"[^\w#/ -]", " ", text)
+    return " ".join(text.split())
+
+
+class DistrictFinder:
+    """Holds the service clients and cache; `find` does one lookup."""
+
+    def __init__(self, config):
+        self.geocoder = CensusGeocoder(config["GEOCODER_URL"], config["LOOKUP_TIMEOUT"])
+        self.layer = DistrictLayer(config["DISTRICT_LAYER_URL"], config["LOOKUP_TIMEOUT"])
+        self.districts_file = config["DISTRICTS_FILE"]
+        self.cache = LookupCache(config["SECRET_KEY"], config["LOOKUP_CACHE_DAYS"])
+
+    def find(self, street, city, zip_code, candidate=None):
+        """The district of a King County address, or LookupFailed.
+
+        `candidate` is the matched address the supporter picked when the
+        geocoder found several.
+        """
+        if zip_code[:5] not in KING_COUNTY_ZIPS:
+            raise LookupFailed(ZIP_OUTSIDE_COUNTY)
+        matches = self._geocode(street, city, zip_code)
+        if candidate:
+            matches = [m for m in matches if m.matched_address == candidate] or matches
+        if not matches:
+            raise LookupFailed(NOT_FOUND)
+        if not any(m.in_king_county for m in matches):
+            raise LookupFailed(OUTSIDE_COUNTY)
+
+        found = {m.matched_address: self._district_at(m) for m in matches if m.in_king_county}
+        outcomes = {d for d in found.values()} | ({None} if len(found) < len(matches) else set())
+        if len(outcomes) > 1:
+            raise LookupFailed(AMBIGUOUS, candidates=[m.matched_address for m in matches])
+        district = outcomes.pop()
+        if district is None:
+            raise LookupFailed(NOT_FOUND)
+        return DistrictFound(district=district, matched_address=next(iter(found)))
+
+    def _geocode(self, street, city, zip_code):
+        question = "geocode\n" + normalise_address(street, city, zip_code)
+        cached = self.cache.get(question)
+        if cached is None:
+            try:
+                matches = self.geocoder.geocode(street, city, STATE, zip_code)
+            except ServiceUnavailable as error:
+                current_app.logger.warning("geocoder unavailable: %s", error.__class__.__name__)
+                raise LookupFailed(UNAVAILABLE) from error
+            cached = [m.__dict__ for m in _unique(matches)]
+            self.cache.put(question, cached)
+        return [AddressMatch(**m) for m in cached]
+
+    def _district_at(self, match):
+        local = districts.load(self.districts_file)
+        if local is not None:
+            return local.district_at(match.lon, match.lat)
+        question = f"district\n{match.lon:.6f},{match.lat:.6f}"
+        cached = self.cache.get(question)
+        if cached is None:
+            try:
+                cached = {"district": self.layer.district_at(match.lon, match.lat)}
+            except ServiceUnavailable as error:
+                current_app.logger.warning("district layer unavailable: %s", error.__class__.__name__)
+                raise LookupFailed(UNAVAILABLE) from error
+            self.cache.put(question, cached)
+        return cached["district"]
+
+
+def _unique(matches):
+    seen = {}
+    for match in matches:
+        seen.setdefault(match.matched_address, match)
+    return list(seen.values())
+
+
+def finder():
+    """The app's DistrictFinder, built once per app."""
+    extensions = current_app.extensions
+    if "district_finder" not in extensions:
+        extensions["district_finder"] = DistrictFinder(current_app.config)
+    return extensions["district_finder"]

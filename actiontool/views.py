@@ -1,0 +1,160 @@
+"""The supporter's pages: landing, the letter form, the preview and the PDF."""
+
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from wtforms.fields import SelectChoice
+
+from actiontool import lookup
+from actiontool.forms import LetterForm
+from actiontool.i18n import current_language
+from actiontool.letters import (
+    compose,
+    councilmember_for,
+    default_letter_language,
+    letter_values,
+    save_letter,
+)
+from actiontool.pdf import letter_pdf
+
+bp = Blueprint("views", __name__)
+csrf = CSRFProtect()
+
+# Lookup outcomes after which the supporter may pick the district by hand.
+CHOOSE_BY_HAND = (lookup.NOT_FOUND, lookup.UNAVAILABLE)
+
+
+@bp.get("/")
+def index():
+    """What Secure Communities and ICE holds are, what the letter asks, and the way in."""
+    return render_template("index.html")
+
+
+@bp.route("/write", methods=["GET", "POST"])
+def write():
+    """The letter form: find the supporter's district, then save the letter and show it."""
+    form = LetterForm()
+    if not form.is_submitted():
+        form.letter_language.data = default_letter_language(current_language())
+        return render_template("write.html", form=form)
+    if not form.validate():
+        return render_template("write.html", form=form), 422
+
+    values = form.data
+    failure = None
+    district = values["district"]
+    if not district:
+        try:
+            district = lookup.finder().find(
+                values["street"], values["city"], values["zip"], values["candidate"]
+            ).district
+        except lookup.LookupFailed as error:
+            failure = error
+    official = councilmember_for(district) if district else None
+    if failure is None and official is None:
+        current_app.logger.error("roster has no councilmember for district %s", district)
+        failure = lookup.LookupFailed(lookup.UNAVAILABLE)
+    if failure is not None:
+        return _lookup_failed(form, failure)
+
+    token = save_letter(values, official, district)
+    return redirect(url_for("views.letter", token=token))
+
+
+def _lookup_failed(form, failure):
+    """The form again, with what was typed, the outcome explained and the way forward."""
+    if failure.code == lookup.ZIP_OUTSIDE_COUNTY:
+        form.zip.errors = [failure.message]
+        return render_template("write.html", form=form), 422
+    form.candidate.choices = [SelectChoice(c) for c in failure.candidates]
+    return render_template(
+        "write.html",
+        form=form,
+        outcome=failure.code,
+        outcome_message=failure.message,
+        choose_district=failure.code in CHOOSE_BY_HAND,
+        finder_url=current_app.config["COUNTY_DISTRICT_FINDER_URL"],
+    )
+
+
+def _letter_or_404(token):
+    letter = letter_values(token)
+    if letter is None:
+        abort(404)
+    return letter
+
+
+@bp.get("/letters/<token>")
+def letter(token):
+    """The preview: exactly the text the official will receive."""
+    letter = _letter_or_404(token)
+    return render_template("letter.html", letter=letter, letter_html=compose(letter))
+
+
+@bp.get("/letters/<token>.pdf")
+def letter_as_pdf(token):
+    """The letter as a printable US-Letter PDF."""
+    letter = _letter_or_404(token)
+    response = make_response(letter_pdf(letter, compose(letter)))
+    response.headers["Content-Type"] = "application/pdf"
+    filename = f"letter-king-county-district-{letter['district']}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _error_page(status, title, message):
+    return render_template("error.html", title=title, message=message), status
+
+
+def init_app(app):
+    """Register the pages, CSRF protection, privacy headers and translated error pages."""
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+
+    @app.after_request
+    def privacy_headers(response):
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+        if request.endpoint in ("views.letter", "views.letter_as_pdf", "views.write"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        if request.endpoint == "views.write":
+            # Keep what the supporter typed: show the form again with a fresh token.
+            form = LetterForm()
+            form.validate()
+            return render_template(
+                "write.html", form=form, outcome="expired",
+                outcome_message=_("This page was open for a while, so for your safety "
+                                  "please check your details and press the button again."),
+            ), 400
+        return _error_page(400, _("Please try again"),
+                           _("This page expired. Please go back, reload it and try again."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return _error_page(404, _("Page not found"),
+                           _("We could not find that page. The link may be incomplete."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return _error_page(405, _("Please try again"),
+                           _("That page cannot be reached this way. Please start again from the home page."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return _error_page(413, _("That was too much"),
+                           _("What you sent was too large for us to read. Please shorten your note "
+                             "and try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return _error_page(500, _("Something went wrong on our side"),
+                           _("We are sorry. Please try again in a few minutes."))

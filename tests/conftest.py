@@ -1,0 +1,137 @@
+"""Fixtures: a real database (SQLite, or PostgreSQL when ACTIONTOOL_TEST_DATABASE_URL is set),
+real HTTP servers on 127.0.0.1 standing in for the Census geocoder and the county's GIS layer,
+and helpers that submit the forms the way a browser does (CSRF token included)."""
+
+import os
+import re
+from pathlib import Path
+
+import flask_migrate
+import pytest
+
+from actiontool import MIGRATIONS, create_app
+from actiontool.models import db
+from actiontool.roster import apply_roster, parse_roster
+from tests.fake_services import (
+    OUTSIDE_POINT,
+    FakeCensusGeocoder,
+    FakeCountyLayer,
+    census_match,
+    district_center,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+ROSTER = (ROOT / "officials.csv").read_text(encoding="utf-8")
+
+# Addresses the fake geocoder knows. ZIP 98104 is in King County; the districts are synthetic.
+HOME = {"street": "100 Main St", "city": "Seattle", "zip": "98104"}  # district 4
+TWO_DISTRICTS = {"street": "1 Twin St", "city": "Seattle", "zip": "98104"}  # districts 1 and 5
+TWO_SAME_DISTRICT = {"street": "2 Twin St", "city": "Seattle", "zip": "98104"}  # both in 3
+PIERCE = {"street": "5 Border Rd", "city": "Auburn", "zip": "98092"}  # ZIP crosses the line
+NO_DISTRICT = {"street": "9 Lake Rd", "city": "Seattle", "zip": "98104"}  # county, no district
+UNKNOWN = {"street": "77 Nowhere Ln", "city": "Seattle", "zip": "98104"}
+
+
+def register_addresses(geocoder):
+    geocoder.clear_addresses()
+    geocoder.add_address(**HOME, matches=[census_match("100 MAIN ST, SEATTLE, WA, 98104",
+                                                       *district_center("4"))])
+    geocoder.add_address(**TWO_DISTRICTS, matches=[
+        census_match("1 TWIN ST N, SEATTLE, WA, 98104", *district_center("1")),
+        census_match("1 TWIN ST S, SEATTLE, WA, 98104", *district_center("5")),
+    ])
+    lon, lat = district_center("3")
+    geocoder.add_address(**TWO_SAME_DISTRICT, matches=[
+        census_match("2 TWIN ST E, SEATTLE, WA, 98104", lon, lat),
+        census_match("2 TWIN ST W, SEATTLE, WA, 98104", lon + 0.01, lat),
+    ])
+    geocoder.add_address(**PIERCE, matches=[
+        census_match("5 BORDER RD, AUBURN, WA, 98092", -122.2, 47.25, county="053",
+                     county_name="Pierce County")])
+    geocoder.add_address(**NO_DISTRICT, matches=[
+        census_match("9 LAKE RD, SEATTLE, WA, 98104", *OUTSIDE_POINT)])
+
+
+@pytest.fixture(scope="session")
+def geocoder():
+    with FakeCensusGeocoder() as service:
+        yield service
+
+
+@pytest.fixture(scope="session")
+def county_layer():
+    with FakeCountyLayer() as service:
+        yield service
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The test database, brought to the latest migration once per run."""
+    url = os.environ.get("ACTIONTOOL_TEST_DATABASE_URL") or (
+        "sqlite:///" + str(tmp_path_factory.mktemp("db") / "actiontool.db"))
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"})
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        flask_migrate.upgrade(directory=str(MIGRATIONS))
+    return url
+
+
+@pytest.fixture
+def app(database_url, geocoder, county_layer, tmp_path):
+    """A fresh app on a clean database holding the shipped roster."""
+    for service in (geocoder, county_layer):
+        service.reset_failures()
+        service.reset_requests()
+    register_addresses(geocoder)
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url,
+        "GEOCODER_URL": geocoder.base_url,
+        "DISTRICT_LAYER_URL": county_layer.layer_url,
+        "DISTRICTS_FILE": str(tmp_path / "districts.geojson"),
+        "LOOKUP_TIMEOUT": 1.0,
+    })
+    with app.app_context():
+        apply_roster(parse_roster(ROSTER))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the form has no CSRF token"
+    return match.group(1)
+
+
+def letter_form(**fields):
+    """A complete, valid submission of the letter form, with `fields` overriding."""
+    values = {"name": "José Núñez", "email": "", **HOME, "note": "",
+              "letter_language": "en"}
+    values.update(fields)
+    return values
+
+
+def submit_letter(client, lang="en", **fields):
+    """Open the form the way a browser does, then send it back with its CSRF token."""
+    page = client.get(f"/write?lang={lang}")
+    data = letter_form(**fields)
+    data["csrf_token"] = csrf_token(page.get_data(as_text=True))
+    return client.post("/write", data=data)
