@@ -53,7 +53,8 @@ catalog: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
 	  -k lazy_gettext -k _l -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
-	  --ignore-obsolete --omit-header
+	  --ignore-obsolete
+	sed -i '/^"POT-Creation-Date: /d' translations/*/LC_MESSAGES/messages.po
 	rm translations/messages.pot
 
 bench: setup
