@@ -1,6 +1,5 @@
 """actiontool: a bilingual letter-writing tool for the Stop ICE's Insecure Communities campaign."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -12,16 +11,15 @@ TEMPLATES = ROOT / "templates"
 TRANSLATIONS = ROOT / "translations"
 MIGRATIONS = ROOT / "migrations"
 
-log = logging.getLogger(__name__)
-
 
 def create_app(test_config=None):
     """Build the application: defaults, then ACTIONTOOL_* from the environment, then test_config."""
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
     config.load(app, test_config)
 
-    from actiontool import api, cli, i18n, models, pdf, views
+    from actiontool import api, cli, i18n, models, pdf, privacy, views
 
+    privacy.init_app(app)
     models.init_app(app)
     i18n.init_app(app)
     pdf.init_app(app)

@@ -1,7 +1,9 @@
 """Composing the detainer-reform letter from plain values, in the letter's language(s)."""
 
+import datetime as dt
 import re
 import secrets
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask import render_template
@@ -13,6 +15,8 @@ from actiontool.models import Letter, Official, db
 TEMPLATE = "letters/detainer_reform.{language}.html"
 LETTER_LANGUAGES = ("en", "es", "both")
 NOTE_MAX_LENGTH = 2000
+# Letters are dated as the supporter's calendar reads: King County's time zone.
+COUNTY_TIME_ZONE = ZoneInfo("America/Los_Angeles")
 
 
 def languages_of(letter_language):
@@ -35,7 +39,7 @@ def recipient_snapshot(official):
         "salutation": {"en": official.salutation_en, "es": official.salutation_es},
         "email": official.email,
         "postal_address_lines": [
-            line.strip() for line in official.postal_address.splitlines() if line.strip()
+            line.strip() for line in official.postal_address.split(";") if line.strip()
         ],
     }
 
@@ -46,17 +50,22 @@ def note_paragraphs(note):
     return [" ".join(p.split()) for p in paragraphs if p.strip()]
 
 
+def local_date(created_at):
+    """The county's calendar date of a moment stored as naive UTC."""
+    return created_at.replace(tzinfo=dt.timezone.utc).astimezone(COUNTY_TIME_ZONE).date()
+
+
 def compose(letter):
     """The letter's HTML, exactly as the official receives it, in each of its languages.
 
     `letter` is a plain dict: name, street, city, zip, note, language,
-    created_at (a date or datetime) and recipient (see recipient_snapshot).
+    created_at (a naive UTC datetime) and recipient (see recipient_snapshot).
     """
     parts = []
     for language in languages_of(letter["language"]):
         recipient = letter["recipient"]
         context = {
-            "date": format_date(letter["created_at"], format="long", locale=language),
+            "date": format_date(local_date(letter["created_at"]), format="long", locale=language),
             "recipient": {
                 "name": recipient["name"],
                 "title": recipient["title"][language],

@@ -81,8 +81,7 @@ def parse_roster(text):
         raise RosterInvalid(problems)
 
     rows, seen = [], {}
-    for record in reader:
-        line = reader.line_num
+    for line, record in enumerate(reader, start=2):
         if None in record:
             problems.append(Problem(line, "", "more fields than columns"))
             continue
@@ -100,7 +99,7 @@ def parse_roster(text):
     present = {row["district"] for row in rows if row["office"] == COUNCILMEMBER}
     absent = [d for d in DISTRICTS if d not in present]
     if absent:
-        problems.append(Problem(reader.line_num, "district",
+        problems.append(Problem(1 + len(rows) + 1, "district",
                                 "no councilmember for district(s) " + ", ".join(absent)))
     if problems:
         raise RosterInvalid(sorted(problems, key=lambda p: p.line))
@@ -122,6 +121,9 @@ def _check_row(row, line):
         problems.append(Problem(line, "district", "a councilmember needs a district from 1 to 9"))
     if row["office"] in OFFICES and row["office"] != COUNCILMEMBER and row["district"]:
         problems.append(Problem(line, "district", "only councilmembers have a district"))
+    for column, value in row.items():
+        if "\n" in value or "\r" in value:
+            problems.append(Problem(line, column, "has a line break (separate address lines with ;)"))
     if row["email"]:
         try:
             validate_email(row["email"], check_deliverability=False)

@@ -99,6 +99,7 @@ def new_context(browser, live_server):
     def make(**options):
         options.setdefault("base_url", live_server)
         options.setdefault("viewport", PHONE)
+        options.setdefault("locale", "en-US")  # Accept-Language: English unless asked
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         expect.set_options(timeout=TIMEOUT_MS)
@@ -204,8 +205,8 @@ def format_violations(url, violations):
 def assert_no_axe_violations(page, axe_js):
     page.add_script_tag(path=str(axe_js))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    violations = results["violations"]
-    assert not violations, format_violations(page.url, violations)
+    if results["violations"]:
+        pytest.fail(format_violations(page.url, results["violations"]), pytrace=False)
 
 
 # ---------------------------------------------------------------------------

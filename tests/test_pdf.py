@@ -24,7 +24,7 @@ from babel.dates import format_date
 from fontTools.ttLib import TTFont
 
 import actiontool
-from actiontool.pdf import PdfRenderer, StaticFilesOnly, renderer
+from actiontool.pdf import StaticFilesOnly, renderer
 from tests.conftest import submit_letter
 
 STATIC = Path(actiontool.__file__).resolve().parent / "static"

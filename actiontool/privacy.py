@@ -1,0 +1,34 @@
+"""Keeping supporters out of the logs.
+
+Addresses travel in query strings (GET /api/lookup?street=...), and a request
+log line names the client's IP. The development server's request log keeps
+neither; `gunicorn.conf.py` does the same for production's access log.
+"""
+
+import logging
+import re
+
+CLIENT_ADDRESS = re.compile(r"^\S+ - - \[")
+QUERY_STRING = re.compile(r"\?[^ \"]*")
+
+
+class RedactRequestLog(logging.Filter):
+    """Drops the client address and the query string from werkzeug's request lines.
+
+    werkzeug logs `"<ip> - - [<date>] \"%s\" %s %s"` with the request line as
+    the first argument.
+    """
+
+    def filter(self, record):
+        message = str(record.msg)
+        if CLIENT_ADDRESS.match(message):
+            record.msg = CLIENT_ADDRESS.sub("- - - [", message)
+            if isinstance(record.args, tuple) and record.args:
+                record.args = (QUERY_STRING.sub("?…", str(record.args[0])), *record.args[1:])
+        return True
+
+
+def init_app(app):
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactRequestLog) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(RedactRequestLog())

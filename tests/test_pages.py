@@ -1,0 +1,107 @@
+"""Pages in both languages, the language switch, privacy headers and logs, and configuration."""
+
+import logging
+import threading
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from actiontool import create_app
+from actiontool.config import ConfigurationError
+from tests.conftest import HOME, submit_letter
+
+
+def test_lang_parameter_switches_and_is_remembered(client):
+    assert '<html lang="es">' in client.get("/?lang=es").get_data(as_text=True)
+    page = client.get("/write").get_data(as_text=True)
+    assert '<html lang="es">' in page
+    assert "Su nombre completo" in page
+    assert '<html lang="en">' in client.get("/write?lang=en").get_data(as_text=True)
+
+
+def test_browser_language_is_used_when_nothing_was_chosen(client):
+    page = client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
+    assert '<html lang="es">' in page.get_data(as_text=True)
+    page = client.get("/", headers={"Accept-Language": "fr-FR"})
+    assert '<html lang="en">' in page.get_data(as_text=True)
+
+
+def test_every_page_has_a_visible_toggle_to_the_other_language(client):
+    token = submit_letter(client).headers["Location"].rsplit("/", 1)[1]
+    for url in ("/", "/write", f"/letters/{token}", "/no-such-page"):
+        english = client.get(url + "?lang=en").get_data(as_text=True)
+        assert 'lang="es" hreflang="es">Español</a>' in english, url
+        spanish = client.get(url + "?lang=es").get_data(as_text=True)
+        assert 'lang="en" hreflang="en">English</a>' in spanish, url
+
+
+@pytest.mark.parametrize("lang, heading, sources", [
+    ("en", "What is “Secure Communities”?", "Sources"),
+    ("es", "¿Qué es “Secure Communities” (Comunidades Seguras)?", "Fuentes"),
+])
+def test_landing_page_explains_the_program_with_sources(client, lang, heading, sources):
+    page = client.get(f"/?lang={lang}").get_data(as_text=True)
+    assert heading in page
+    assert f">{sources}</h2>" in page
+    assert "17886" in page and "RCW 10.93.160" in page
+    assert 'href="/write"' in page
+
+
+def test_pages_load_nothing_from_elsewhere(client):
+    for url in ("/", "/write"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script" not in page
+        assert 'src="http' not in page and 'rel="stylesheet" href="http' not in page
+
+
+@pytest.mark.parametrize("lang, text", [("en", "Page not found"), ("es", "No encontramos la página")])
+def test_unknown_letter_is_a_translated_404(client, lang, text):
+    for url in ("/letters/nope", "/letters/nope.pdf"):
+        response = client.get(f"{url}?lang={lang}")
+        assert response.status_code == 404
+        assert text in response.get_data(as_text=True)
+
+
+def test_letter_pages_are_private(client):
+    location = submit_letter(client).headers["Location"]
+    response = client.get(location)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert len(location.rsplit("/", 1)[1]) >= 32  # unguessable
+
+
+def test_default_secret_key_is_refused_outside_debug_and_testing(monkeypatch, tmp_path):
+    monkeypatch.delenv("ACTIONTOOL_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="ACTIONTOOL_SECRET_KEY"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    assert create_app({"TESTING": True}).config["SECRET_KEY"]
+
+
+def test_settings_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("ACTIONTOOL_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("ACTIONTOOL_GEOCODER_URL", "http://127.0.0.1:9/geocoder")
+    monkeypatch.setenv("ACTIONTOOL_LOOKUP_TIMEOUT", "2.5")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["GEOCODER_URL"] == "http://127.0.0.1:9/geocoder"
+    assert app.config["LOOKUP_TIMEOUT"] == 2.5
+    assert app.config["DISTRICTS_FILE"].endswith("districts.geojson")
+
+
+def test_request_log_holds_neither_the_address_nor_the_client_ip(app, caplog):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            response = requests.get(f"http://127.0.0.1:{server.server_port}/api/lookup",
+                                    params=HOME, timeout=10)
+    finally:
+        server.shutdown()
+    assert response.status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert any("/api/lookup?…" in line for line in lines)
+    logged = " ".join(lines) + caplog.text
+    assert "Main" not in logged and "98104" not in logged and "127.0.0.1" not in logged
