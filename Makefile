@@ -28,8 +28,7 @@ system-deps:
 
 # Compiled catalogs are built, never committed.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy=false -d translations --statistics 2>&1 | sed 's/^/  /' || \
-	$(BIN)/pybabel compile -d translations
+	$(BIN)/pybabel compile -d translations --statistics
 
 $(SECRET):
 	mkdir -p $(INSTANCE)
