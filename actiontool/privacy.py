@@ -1,8 +1,9 @@
 """Keeping supporters out of the logs.
 
-Addresses travel in query strings (GET /api/lookup?street=...), and a request
-log line names the client's IP. The development server's request log keeps
-neither; `gunicorn.conf.py` does the same for production's access log.
+Addresses travel in query strings (GET /api/lookup?street=...), a letter's
+secret token is in its URL, and a request log line names the client's IP. The
+development server's request log keeps none of them; in production,
+`gunicorn.conf.py` keeps no access log at all.
 """
 
 import logging
@@ -10,10 +11,11 @@ import re
 
 CLIENT_ADDRESS = re.compile(r"^\S+ - - \[")
 QUERY_STRING = re.compile(r"\?[^ \"]*")
+LETTER_TOKEN = re.compile(r"/letters/[^ /?\"]+?(\.pdf)?(?=[ ?\"]|$)")
 
 
 class RedactRequestLog(logging.Filter):
-    """Drops the client address and the query string from werkzeug's request lines.
+    """Drops the client address, query strings and letter tokens from werkzeug's request lines.
 
     werkzeug logs `"<ip> - - [<date>] \"%s\" %s %s"` with the request line as
     the first argument.
@@ -24,7 +26,9 @@ class RedactRequestLog(logging.Filter):
         if CLIENT_ADDRESS.match(message):
             record.msg = CLIENT_ADDRESS.sub("- - - [", message)
             if isinstance(record.args, tuple) and record.args:
-                record.args = (QUERY_STRING.sub("?…", str(record.args[0])), *record.args[1:])
+                line = QUERY_STRING.sub("?…", str(record.args[0]))
+                line = LETTER_TOKEN.sub(lambda m: "/letters/…" + (m.group(1) or ""), line)
+                record.args = (line, *record.args[1:])
         return True
 
 

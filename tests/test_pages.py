@@ -90,7 +90,8 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     assert app.config["DISTRICTS_FILE"].endswith("districts.geojson")
 
 
-def test_request_log_holds_neither_the_address_nor_the_client_ip(app, caplog):
+def test_request_log_holds_no_address_letter_token_or_client_ip(app, client, caplog):
+    token = submit_letter(client).headers["Location"].rsplit("/", 1)[1]
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -98,10 +99,15 @@ def test_request_log_holds_neither_the_address_nor_the_client_ip(app, caplog):
         with caplog.at_level(logging.INFO, logger="werkzeug"):
             response = requests.get(f"http://127.0.0.1:{server.server_port}/api/lookup",
                                     params=HOME, timeout=10)
+            for path in (f"/letters/{token}", f"/letters/{token}.pdf"):
+                assert requests.get(f"http://127.0.0.1:{server.server_port}{path}",
+                                    timeout=30).status_code == 200
     finally:
         server.shutdown()
     assert response.status_code == 200
     lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
     assert any("/api/lookup?…" in line for line in lines)
+    assert any("/letters/….pdf" in line for line in lines)
     logged = " ".join(lines) + caplog.text
     assert "Main" not in logged and "98104" not in logged and "127.0.0.1" not in logged
+    assert token not in logged
