@@ -18,7 +18,7 @@ DEFAULTS = {
     "DISTRICTS_FILE": None,
     "LOOKUP_TIMEOUT": 5.0,
     "LOOKUP_CACHE_DAYS": 30,
-    "COUNTY_DISTRICT_FINDER_URL": "https://kingcounty.gov/en/independents/council/councilmembers/find_district",
+    "COUNTY_DISTRICT_FINDER_URL": "https://kingcounty.gov/council",
     # Whole requests larger than this are refused with a translated page (413).
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "SESSION_COOKIE_SAMESITE": "Lax",
