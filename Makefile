@@ -12,6 +12,7 @@ run: setup db roster
 	$(APP) run --host 127.0.0.1 --port 5000
 
 test: setup db roster browser-deps
+	$(BIN)/ruff check actiontool tests bench wsgi.py
 	$(BIN)/pytest
 
 setup: $(VENV)/.installed system-deps translations $(SECRET)

@@ -1,6 +1,15 @@
 """The supporter's pages: landing, the letter form, the preview and the PDF."""
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms.fields import SelectChoice

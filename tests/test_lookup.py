@@ -5,7 +5,15 @@ import json
 import pytest
 
 from actiontool.models import Letter, LookupCacheEntry, db
-from tests.conftest import HOME, NO_DISTRICT, PIERCE, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, submit_letter
+from tests.conftest import (
+    HOME,
+    NO_DISTRICT,
+    PIERCE,
+    TWO_DISTRICTS,
+    TWO_SAME_DISTRICT,
+    UNKNOWN,
+    submit_letter,
+)
 from tests.fake_services import Closed, districts_geojson
 
 
