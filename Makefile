@@ -20,7 +20,7 @@ setup: $(VENV)/.installed system-deps translations $(SECRET)
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	$(BIN)/pip install --quiet -e '.[test,postgres,redis]'
 	touch $@
 
 # libharfbuzz-subset makes each PDF ~6x faster; pdftoppm (poppler-utils) checks PDFs in tests.

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from actiontool import districts, roster
+from actiontool import districts, outbox, roster
 from actiontool.county_gis import DistrictLayer
 from actiontool.webservice import ServiceUnavailable
 
@@ -103,6 +103,15 @@ def _install(data, target):
     click.echo(f"Installed districts 1-9 in {target}.")
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit (for cron and tests).")
+@with_appcontext
+def worker(once):
+    """Deliver queued email until stopped: confirmations, reminders, letters, failure notices."""
+    sys.exit(outbox.run_worker(current_app._get_current_object(), once=once, echo=click.echo))
+
+
 def init_app(app):
     app.cli.add_command(roster_cli)
     app.cli.add_command(districts_cli)
+    app.cli.add_command(worker)

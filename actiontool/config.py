@@ -21,6 +21,27 @@ DEFAULTS = {
     "COUNTY_DISTRICT_FINDER_URL": "https://kingcounty.gov/council",
     # Whole requests larger than this are refused with a translated page (413).
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Email delivery. MAIL_URL None means: .eml files in the instance folder's mail/.
+    "MAIL_URL": None,
+    "MAIL_FROM": "letters@localhost",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "CAMPAIGN_NAME": "Stop ICE's Insecure Communities",
+    "MAIL_TIMEOUT": 30,
+    "MAIL_RETRY_BASE_SECONDS": 30,
+    "MAIL_RETRY_MAX_SECONDS": 3600,
+    "MAIL_GIVE_UP_HOURS": 48,
+    "MAIL_LEASE_SECONDS": 300,
+    "WORKER_POLL_SECONDS": 5,
+    "CONFIRMATION_DAYS": 7,
+    "REMINDER_AFTER_HOURS": 24,
+    # Abuse limits.
+    "CONFIRMATIONS_PER_HOUR": 3,
+    "LETTERS_PER_OFFICIAL_PER_DAY": 1,
+    "RATELIMIT_STORAGE_URL": "memory://",
+    "RATELIMIT_LOOKUPS": "30 per minute;300 per day",
+    "RATELIMIT_SUBMISSIONS": "10 per minute;100 per day",
+    # How many proxies in front of the app set X-Forwarded-For (for per-IP limits).
+    "TRUSTED_PROXIES": 0,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": None,
@@ -45,6 +66,9 @@ def load(app, test_config=None):
     if not app.config["DISTRICTS_FILE"]:
         app.config["DISTRICTS_FILE"] = os.path.join(app.instance_path, "districts.geojson")
     app.config["LOOKUP_TIMEOUT"] = float(app.config["LOOKUP_TIMEOUT"])
+    if not app.config["MAIL_URL"]:
+        app.config["MAIL_URL"] = "file://" + os.path.join(app.instance_path, "mail")
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
 
     if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
         raise ConfigurationError(

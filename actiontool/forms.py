@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
@@ -80,3 +80,27 @@ class LetterForm(AddressForm):
                            validators=[Optional()])
     candidate = RadioField(_l("Which of these is your address?"), choices=[],
                            validate_choice=False, validators=[Optional(), _too_long(300)])
+
+
+class SendForm(FlaskForm):
+    """Asking for the letter to be emailed: the supporter's address, a copy, campaign news.
+
+    `website` is a honeypot: hidden from people, filled in by bots.
+    """
+
+    email = EmailField(
+        _l("Your email"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Please enter your email address: we send you a link to confirm.")),
+            _too_long(254),
+            Email(_l("Please enter an email address like name@example.com.")),
+        ],
+    )
+    wants_copy = BooleanField(_l("Send me a copy of the email"))
+    opt_in = BooleanField(_l("I would like to hear from the campaign about this issue"))
+    website = StringField(_l("Leave this field empty"), validators=[Optional(), _too_long(200)])
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (confirm, send again): CSRF protection and nothing else."""

@@ -1,6 +1,6 @@
 """Languages: English and Spanish, chosen by ?lang=, then the session, then the browser."""
 
-from flask import request, session, url_for
+from flask import has_request_context, request, session, url_for
 from flask_babel import Babel, force_locale, get_locale
 
 LANGUAGES = ("en", "es")
@@ -9,7 +9,13 @@ babel = Babel()
 
 
 def select_locale():
-    """?lang=en|es switches (and is remembered); else the remembered choice; else Accept-Language."""
+    """?lang=en|es switches (and is remembered); else the remembered choice; else Accept-Language.
+
+    Outside a request (the delivery worker) every text is rendered under force_locale;
+    anything else falls back to English.
+    """
+    if not has_request_context():
+        return "en"
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         session["lang"] = asked
@@ -39,6 +45,8 @@ def init_app(app):
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    # Times shown to people are King County's (they are stored as UTC).
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "America/Los_Angeles")
     babel.init_app(app, locale_selector=select_locale)
 
     @app.context_processor

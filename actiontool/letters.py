@@ -87,7 +87,7 @@ def compose(letter):
     return Markup("\n".join(parts))
 
 
-def save_letter(values, official, district):
+def save_letter(values, official, district, ui_language):
     """Store a new letter for `official`; return its unguessable token."""
     letter = Letter(
         token=secrets.token_urlsafe(24),
@@ -101,6 +101,7 @@ def save_letter(values, official, district):
         zip=values["zip"],
         note=values.get("note") or "",
         language=values["letter_language"],
+        ui_language=ui_language,
     )
     db.session.add(letter)
     db.session.commit()
@@ -110,9 +111,13 @@ def save_letter(values, official, district):
 def letter_values(token):
     """The stored letter as a plain dict, or None."""
     letter = db.session.scalar(db.select(Letter).where(Letter.token == token))
-    if letter is None:
-        return None
+    return None if letter is None else letter_dict(letter)
+
+
+def letter_dict(letter):
+    """A Letter row as the plain dict that templates and emails take."""
     return {
+        "id": letter.id,
         "token": letter.token,
         "name": letter.name,
         "email": letter.email,
@@ -124,6 +129,12 @@ def letter_values(token):
         "district": letter.district,
         "created_at": letter.created_at,
         "recipient": letter.recipient,
+        "ui_language": letter.ui_language,
+        "status": letter.status,
+        "wants_copy": letter.wants_copy,
+        "failure_reason": letter.failure_reason,
+        "confirmed_at": letter.confirmed_at,
+        "sent_at": letter.sent_at,
     }
 
 

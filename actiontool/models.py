@@ -4,7 +4,7 @@ import datetime as dt
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -41,6 +41,17 @@ class Official(db.Model):
     verified_on: Mapped[dt.date] = mapped_column(Date)
 
 
+class LetterStatus:
+    """Where a letter is. A letter is `written` (preview and PDF) until the supporter asks
+    for it to be emailed; then `awaiting_confirmation` -> `queued` -> `sent`, or `failed`."""
+
+    WRITTEN = "written"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class Letter(db.Model):
     """A supporter's letter, saved before anything is done with it.
 
@@ -49,6 +60,7 @@ class Letter(db.Model):
     """
 
     __tablename__ = "letters"
+    __table_args__ = (Index("ix_letters_email_confirmed", "email", "confirmed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
@@ -64,9 +76,46 @@ class Letter(db.Model):
     zip: Mapped[str] = mapped_column(String(10))
     note: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(4))
+    # The language of the pages the supporter used: their emails are written in it.
+    ui_language: Mapped[str] = mapped_column(String(2), default="en")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
+    status: Mapped[str] = mapped_column(String(24), default=LetterStatus.WRITTEN)
+    wants_copy: Mapped[bool] = mapped_column(Boolean, default=False)
+    opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    confirmation_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    reminder_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    failure_reason: Mapped[str] = mapped_column(String(40), default="")
+
     official: Mapped[Official | None] = relationship()
+
+
+class OutboxMessage(db.Model):
+    """One email to send, written in the same transaction as the change that needs it.
+
+    The message itself is composed from the letter when it is sent, so the
+    outbox holds no copy of what the supporter wrote.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(12), default=PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+    letter: Mapped[Letter] = relationship()
 
 
 class LookupCacheEntry(db.Model):
@@ -83,9 +132,21 @@ class LookupCacheEntry(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL lets the web app read while the delivery worker writes; NORMAL sync is safe with WAL."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
 def init_app(app):
     """Attach the database and Alembic migrations (`actiontool db upgrade`) to the app."""
     from actiontool import MIGRATIONS
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite" and db.engine.url.database not in (None, "", ":memory:"):
+            event.listen(db.engine, "connect", _sqlite_pragmas)

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms.fields import SelectChoice
 
 from actiontool import lookup
-from actiontool.forms import LetterForm
+from actiontool.forms import LetterForm, SendForm
 from actiontool.i18n import current_language
 from actiontool.letters import (
     compose,
@@ -25,6 +25,7 @@ from actiontool.letters import (
     save_letter,
 )
 from actiontool.pdf import letter_pdf
+from actiontool.ratelimit import limiter, submissions
 
 bp = Blueprint("views", __name__)
 csrf = CSRFProtect()
@@ -40,6 +41,7 @@ def index():
 
 
 @bp.route("/write", methods=["GET", "POST"])
+@limiter.limit(submissions, methods=["POST"])
 def write():
     """The letter form: find the supporter's district, then save the letter and show it."""
     form = LetterForm()
@@ -66,7 +68,7 @@ def write():
     if failure is not None:
         return _lookup_failed(form, failure)
 
-    token = save_letter(values, official, district)
+    token = save_letter(values, official, district, current_language())
     return redirect(url_for("views.letter", token=token))
 
 
@@ -97,7 +99,8 @@ def _letter_or_404(token):
 def letter(token):
     """The preview: exactly the text the official will receive."""
     letter = _letter_or_404(token)
-    return render_template("letter.html", letter=letter, letter_html=compose(letter))
+    form = SendForm(email=letter["email"] or None)
+    return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form)
 
 
 @bp.get("/letters/<token>.pdf")
@@ -129,7 +132,8 @@ def init_app(app):
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
-        if request.endpoint in ("views.letter", "views.letter_as_pdf", "views.write"):
+        if request.endpoint in ("views.letter", "views.letter_as_pdf", "views.write") or \
+                request.blueprint == "delivery":
             response.headers["Cache-Control"] = "no-store"
         return response
 

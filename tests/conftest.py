@@ -12,6 +12,7 @@ import pytest
 from actiontool import MIGRATIONS, create_app
 from actiontool.models import db
 from actiontool.roster import apply_roster, parse_roster
+from tests.smtp_server import SmtpServer
 from tests.fake_services import (
     OUTSIDE_POINT,
     FakeCensusGeocoder,
@@ -65,6 +66,23 @@ def county_layer():
 
 
 @pytest.fixture(scope="session")
+def smtp_server():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server):
+    """The loopback SMTP server, running and empty."""
+    if smtp_server.controller is None:
+        smtp_server.start()
+    smtp_server.reset()
+    return smtp_server
+
+
+@pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """The test database, brought to the latest migration once per run."""
     url = os.environ.get("ACTIONTOOL_TEST_DATABASE_URL") or (
@@ -79,7 +97,7 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture
-def app(database_url, geocoder, county_layer, tmp_path):
+def app(database_url, geocoder, county_layer, smtp, tmp_path):
     """A fresh app on a clean database holding the shipped roster."""
     for service in (geocoder, county_layer):
         service.reset_failures()
@@ -93,6 +111,11 @@ def app(database_url, geocoder, county_layer, tmp_path):
         "DISTRICT_LAYER_URL": county_layer.layer_url,
         "DISTRICTS_FILE": str(tmp_path / "districts.geojson"),
         "LOOKUP_TIMEOUT": 1.0,
+        "MAIL_URL": smtp.url,
+        "MAIL_FROM": "letters@campaign.test",
+        "MAIL_TIMEOUT": 5,
+        "BASE_URL": "http://letters.campaign.test",
+        "CAMPAIGN_NAME": "Stop ICE's Insecure Communities",
     })
     with app.app_context():
         apply_roster(parse_roster(ROSTER))
@@ -127,6 +150,42 @@ def letter_form(**fields):
               "letter_language": "en"}
     values.update(fields)
     return values
+
+
+def letter_token(response):
+    """The letter token from the redirect after a successful submission."""
+    assert response.status_code == 302, response.status_code
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def ask_to_email(client, token, email="jose@example.org", **fields):
+    """Press "Send by email" on the preview page, the way a browser does."""
+    page = client.get(f"/letters/{token}")
+    data = {"email": email, "csrf_token": csrf_token(page.get_data(as_text=True)), **fields}
+    return client.post(f"/letters/{token}/send", data=data)
+
+
+def run_worker(app):
+    """`actiontool worker --once`, through the real CLI."""
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    if result.exc_info and result.exc_info[0] is not SystemExit:
+        raise result.exc_info[1]
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def confirmation_link(message):
+    """The confirmation link in a confirmation email's plain-text part."""
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"http://letters\.campaign\.test(/confirm/\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
+def confirm(client, path):
+    """Open the emailed link and press the confirm button."""
+    page = client.get(path)
+    return client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
 
 
 def submit_letter(client, lang="en", **fields):

@@ -1,0 +1,137 @@
+"""Emailing a letter: the supporter asks, confirms by a signed link, and the letter is queued.
+
+Each step changes the letter and writes the outbox row it needs in one
+transaction. Limits against abuse live here too: confirmation emails per
+address per hour, and letters per address per official per day.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from actiontool import outbox
+from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
+
+SALT = "confirm-letter"
+
+# Outcomes the pages turn into messages.
+OK = "ok"
+EXPIRED = "expired"
+INVALID = "invalid"
+ALREADY = "already"
+NO_EMAIL_FOR_OFFICIAL = "no_email_for_official"
+TOO_MANY_EMAILS = "too_many_emails"
+DAILY_LIMIT = "daily_limit"
+NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: str
+    token: str | None = None
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def confirmation_token(letter_token):
+    """A signed, timestamped link token for one letter."""
+    return _serializer().dumps(letter_token)
+
+
+def read_confirmation_token(signed):
+    """Outcome(OK, letter token) for a good link; EXPIRED (with the token, genuine but old) or INVALID."""
+    serializer = _serializer()
+    max_age = int(current_app.config["CONFIRMATION_DAYS"]) * 24 * 3600
+    try:
+        return Outcome(OK, serializer.loads(signed, max_age=max_age))
+    except SignatureExpired as error:
+        return Outcome(EXPIRED, serializer.load_payload(error.payload))
+    except BadSignature:
+        return Outcome(INVALID)
+
+
+def _move(letter, from_status, to_status, **values):
+    """Change a letter's status only if it still has `from_status` (two clicks at once move it once)."""
+    result = db.session.execute(
+        db.update(Letter).where(Letter.id == letter.id, Letter.status == from_status)
+        .values(status=to_status, **values))
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.refresh(letter)
+    return True
+
+
+def _letter(token):
+    return db.session.scalar(db.select(Letter).where(Letter.token == token))
+
+
+def _emails_sent_recently(email):
+    since = utcnow() - dt.timedelta(hours=1)
+    return db.session.scalar(
+        db.select(db.func.count(OutboxMessage.id)).join(Letter).where(
+            db.func.lower(Letter.email) == email.lower(),
+            OutboxMessage.kind.in_([outbox.CONFIRMATION, outbox.REMINDER]),
+            OutboxMessage.created_at >= since,
+        ))
+
+
+def request_email_delivery(token, email, wants_copy, opt_in):
+    """Save the supporter's email choices and queue the confirmation email."""
+    letter = _letter(token)
+    if letter is None:
+        return Outcome(NOT_FOUND)
+    if letter.status != LetterStatus.WRITTEN:
+        return Outcome(ALREADY, token)
+    if not letter.recipient.get("email"):
+        return Outcome(NO_EMAIL_FOR_OFFICIAL, token)
+    if _emails_sent_recently(email) >= int(current_app.config["CONFIRMATIONS_PER_HOUR"]):
+        return Outcome(TOO_MANY_EMAILS, token)
+    if not _move(letter, LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION,
+                 email=email, wants_copy=wants_copy, opt_in=opt_in):
+        return Outcome(ALREADY, token)
+    outbox.enqueue(letter, outbox.CONFIRMATION)
+    db.session.commit()
+    return Outcome(OK, token)
+
+
+def resend_confirmation(token):
+    """Another confirmation email for a letter still waiting, within the hourly cap."""
+    letter = _letter(token)
+    if letter is None:
+        return Outcome(NOT_FOUND)
+    if letter.status != LetterStatus.AWAITING_CONFIRMATION:
+        return Outcome(ALREADY, token)
+    if _emails_sent_recently(letter.email) >= int(current_app.config["CONFIRMATIONS_PER_HOUR"]):
+        return Outcome(TOO_MANY_EMAILS, token)
+    outbox.enqueue(letter, outbox.CONFIRMATION)
+    db.session.commit()
+    return Outcome(OK, token)
+
+
+def confirm(token):
+    """Confirm a letter: queue it for its official. Confirming twice changes nothing."""
+    letter = _letter(token)
+    if letter is None:
+        return Outcome(NOT_FOUND)
+    if letter.status != LetterStatus.AWAITING_CONFIRMATION:
+        return Outcome(ALREADY, token)
+    since = utcnow() - dt.timedelta(days=1)
+    same_day = db.session.scalar(db.select(db.func.count(Letter.id)).where(
+        db.func.lower(Letter.email) == letter.email.lower(),
+        Letter.official_id == letter.official_id,
+        Letter.confirmed_at >= since,
+        Letter.id != letter.id,
+    ))
+    if same_day >= int(current_app.config["LETTERS_PER_OFFICIAL_PER_DAY"]):
+        return Outcome(DAILY_LIMIT, token)
+    if not _move(letter, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED,
+                 confirmed_at=utcnow()):
+        return Outcome(ALREADY, token)
+    outbox.enqueue(letter, outbox.TO_OFFICIAL)
+    db.session.commit()
+    return Outcome(OK, token)

@@ -1,0 +1,115 @@
+"""The supporter's email path: ask to send, confirm by the emailed link, and see where the letter is."""
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
+
+from actiontool import confirmation
+from actiontool.forms import ButtonForm, SendForm
+from actiontool.letters import compose, letter_values
+from actiontool.ratelimit import limiter, submissions
+
+bp = Blueprint("delivery", __name__)
+
+
+def _letter_or_404(token):
+    letter = letter_values(token)
+    if letter is None:
+        abort(404)
+    return letter
+
+
+def _messages():
+    """What each outcome says to the supporter (built per request, in their language)."""
+    return {
+        confirmation.NO_EMAIL_FOR_OFFICIAL: _(
+            "This official has no public email address, so this letter goes by post: "
+            "download the PDF, sign it and mail it."),
+        confirmation.TOO_MANY_EMAILS: _(
+            "We have sent several emails to this address in the last hour. Please check your "
+            "inbox (and spam folder), or try again in an hour."),
+        confirmation.DAILY_LIMIT: _(
+            "You have already sent a letter to this official today. Thank you! One letter a "
+            "day from each person is what we send, so that every letter counts."),
+        confirmation.ALREADY: _("This link was already used: your letter is confirmed."),
+    }
+
+
+def render_status(letter, notice=None, status_code=200):
+    return render_template("status.html", letter=letter, notice=notice,
+                           resend_form=ButtonForm()), status_code
+
+
+@bp.post("/letters/<token>/send")
+@limiter.limit(submissions)
+def send(token):
+    """Save the email choices and send the supporter a confirmation link."""
+    letter = _letter_or_404(token)
+    form = SendForm()
+    if not form.validate():
+        return render_template("letter.html", letter=letter, letter_html=compose(letter),
+                               send_form=form), 422
+    if form.website.data:
+        # A bot filled the hidden field: say what a person would see, and do nothing.
+        return render_template("check_email.html", letter=letter)
+    outcome = confirmation.request_email_delivery(
+        token, form.email.data, form.wants_copy.data, form.opt_in.data)
+    if outcome.code == confirmation.OK:
+        return render_template("check_email.html", letter=letter_values(token))
+    if outcome.code == confirmation.ALREADY:
+        return render_status(letter_values(token))
+    return render_template("letter.html", letter=letter, letter_html=compose(letter),
+                           send_form=form, notice=_messages()[outcome.code]), 422
+
+
+@bp.get("/letters/<token>/status")
+def status(token):
+    """Where the letter is: written, awaiting confirmation, queued, sent or failed."""
+    return render_status(_letter_or_404(token))
+
+
+@bp.post("/letters/<token>/resend")
+@limiter.limit(submissions)
+def resend(token):
+    """Another confirmation link, for a letter still waiting for one."""
+    letter = _letter_or_404(token)
+    if not ButtonForm().validate():
+        abort(400)
+    outcome = confirmation.resend_confirmation(token)
+    if outcome.code == confirmation.OK:
+        return render_template("check_email.html", letter=letter_values(token))
+    notice = _messages().get(outcome.code)
+    return render_status(letter_values(token), notice, 429 if outcome.code == confirmation.TOO_MANY_EMAILS else 200)
+
+
+@bp.route("/confirm/<signed>", methods=["GET", "POST"])
+@limiter.limit(submissions, methods=["POST"])
+def confirm(signed):
+    """The link in the confirmation email: a page with one button (so mail scanners that
+    follow links confirm nothing), then the letter joins the queue."""
+    link = confirmation.read_confirmation_token(signed)
+    if link.code == confirmation.INVALID:
+        return render_template("error.html", title=_("This link does not work"), message=_(
+            "The link may have been cut or changed. Please open it exactly as it is in your "
+            "email, or copy the whole link into your browser.")), 400
+    token = link.token
+    letter = _letter_or_404(token)
+    if link.code == confirmation.EXPIRED and letter["status"] == "awaiting_confirmation":
+        return render_status(letter, _(
+            "This confirmation link has expired: links work for %(days)d days. "
+            "You can ask for a new one below.", days=current_app.config["CONFIRMATION_DAYS"]), 410)
+    form = ButtonForm()
+    if request.method == "GET" or not form.validate():
+        if letter["status"] != "awaiting_confirmation":
+            return render_status(letter, _messages()[confirmation.ALREADY])
+        return render_template("confirm.html", letter=letter, form=form,
+                               letter_html=compose(letter))
+    outcome = confirmation.confirm(token)
+    letter = letter_values(token)
+    if outcome.code == confirmation.OK:
+        return render_status(letter, _("Thank you! Your letter is confirmed and on its way."))
+    return render_status(letter, _messages()[outcome.code],
+                         429 if outcome.code == confirmation.DAILY_LIMIT else 200)
+
+
+def init_app(app):
+    app.register_blueprint(bp)

@@ -1,0 +1,168 @@
+"""Composing the emails: plain values in, email.message.EmailMessage out.
+
+Every message has a plain-text part and an HTML alternative, names and
+subjects encoded by the email package, a Message-ID that is the same every
+time the same message is built (so a retried send is recognisably the same
+message), and no header built from text that could carry a line break.
+"""
+
+import hashlib
+import hmac
+import re
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from html.parser import HTMLParser
+
+from flask import render_template
+from flask_babel import gettext as _
+
+from actiontool.i18n import force_locale
+from actiontool.letters import languages_of
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def header_text(value):
+    """Text safe for a header: control characters (CR, LF, ...) become one space."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value).split())
+
+
+def address(display_name, addr_spec):
+    return Address(display_name=header_text(display_name), addr_spec=addr_spec)
+
+
+def message_id(secret, letter_id, kind, recipient, domain):
+    """The same Message-ID for the same (letter, kind of message, recipient), every time."""
+    key = secret.encode() if isinstance(secret, str) else secret
+    digest = hmac.new(key, f"{letter_id}/{kind}/{recipient.lower()}".encode(), hashlib.sha256)
+    return f"<{kind}.{digest.hexdigest()[:32]}@{domain}>"
+
+
+class _TextExtractor(HTMLParser):
+    BLOCKS = {"p", "div", "article", "ul", "ol", "li", "h1", "h2", "h3", "address"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines, self.current = [], []
+
+    def _flush(self):
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.lines.append(text)
+        self.current = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self._flush()
+        elif tag in self.BLOCKS:
+            self._flush()
+            if tag in ("p", "ul", "ol", "article") and self.lines and self.lines[-1] != "":
+                self.lines.append("")
+            if tag == "li":
+                self.current.append("- ")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self._flush()
+
+    def handle_data(self, data):
+        self.current.append(data)
+
+
+def html_to_text(html):
+    """A readable plain-text version of a letter's HTML (paragraphs, lines, list items)."""
+    extractor = _TextExtractor()
+    extractor.feed(str(html))
+    extractor.close()
+    extractor._flush()
+    text = "\n".join(extractor.lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _message(subject, sender, to, text, html, message_id_value, when, reply_to=None, cc=None):
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = header_text(subject)
+    message["From"] = sender
+    message["To"] = to
+    if cc:
+        message["Cc"] = cc
+    if reply_to:
+        message["Reply-To"] = reply_to
+    message["Date"] = format_datetime(when)
+    message["Message-ID"] = message_id_value
+    message["Auto-Submitted"] = "no" if reply_to else "auto-generated"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def official_subject(letter_language):
+    subjects = []
+    for language in languages_of(letter_language):
+        with force_locale(language):
+            subjects.append(_("Please keep and strengthen detainer reform in King County"))
+    return " / ".join(subjects)
+
+
+def to_official(letter, letter_html, settings, when):
+    """The letter itself: From "<name> via <campaign>" <MAIL_FROM>, Reply-To the supporter,
+    To the official, Cc the supporter when they asked for a copy."""
+    recipient = letter["recipient"]
+    official = address(recipient["name"], recipient["email"])
+    supporter = address(letter["name"], letter["email"])
+    first_language = languages_of(letter["language"])[0]
+    with force_locale(first_language):
+        via = _("%(name)s via %(campaign)s", name=header_text(letter["name"]),
+                campaign=settings["campaign"])
+        html = render_template("emails/letter.html", letter_html=letter_html, language=first_language)
+    return _message(
+        subject=official_subject(letter["language"]),
+        sender=address(via, settings["mail_from"]),
+        to=official,
+        cc=supporter if letter["wants_copy"] else None,
+        reply_to=supporter,
+        text=html_to_text(letter_html),
+        html=html,
+        message_id_value=message_id(settings["secret"], letter["id"], "to_official",
+                                    recipient["email"], settings["domain"]),
+        when=when,
+    )
+
+
+def to_supporter(kind, letter, letter_html, links, settings, when):
+    """A confirmation, reminder or failure notice, in the language the supporter used."""
+    language = letter["ui_language"]
+    context = {
+        "name": header_text(letter["name"]),
+        "official": f'{letter["recipient"]["title"][language]} {letter["recipient"]["name"]}',
+        "letter_text": html_to_text(letter_html),
+        "letter_html": letter_html,
+        "links": links,
+        "campaign": settings["campaign"],
+        "valid_days": settings["confirmation_days"],
+        "reason": letter.get("failure_reason", ""),
+    }
+    template = "failure" if kind == "failure_notice" else "confirmation"
+    with force_locale(language):
+        subject = {
+            "confirmation": _("Please confirm your letter to %(official)s", official=context["official"]),
+            "reminder": _("Reminder: your letter to %(official)s is waiting for you",
+                          official=context["official"]),
+            "failure_notice": _("We could not deliver your letter to %(official)s",
+                                official=context["official"]),
+        }[kind]
+        text = render_template(f"emails/{template}.txt", reminder=kind == "reminder", **context)
+        html = render_template(f"emails/{template}.html", reminder=kind == "reminder",
+                               language=language, **context)
+    return _message(
+        subject=subject,
+        sender=address(settings["campaign"], settings["mail_from"]),
+        to=address(letter["name"], letter["email"]),
+        text=text,
+        html=html,
+        message_id_value=message_id(settings["secret"], letter["id"], kind, letter["email"],
+                                    settings["domain"]),
+        when=when,
+    )

@@ -1,0 +1,243 @@
+"""The outbox and its worker: every email is a row written with the change that needs it,
+then delivered by `actiontool worker`, retried with backoff, and never lost.
+
+Claiming: a worker takes a small batch of due rows in one short transaction
+(`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never
+take the same row), marks them `sending` with a lease, and commits. Each
+message is then sent and its outcome committed on its own. A worker killed
+mid-send leaves its rows `sending`; when the lease runs out another run takes
+them and sends them again, with the same Message-ID.
+"""
+
+import datetime as dt
+import fcntl
+import os
+import random
+import signal
+import time
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import and_, or_
+
+from actiontool import emails
+from actiontool.letters import compose, letter_dict
+from actiontool.mail_transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
+from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
+
+CONFIRMATION = "confirmation"
+REMINDER = "reminder"
+TO_OFFICIAL = "to_official"
+FAILURE_NOTICE = "failure_notice"
+BATCH = 20
+
+
+def enqueue(letter, kind):
+    """Add a message to the outbox in the caller's transaction (the caller commits)."""
+    message = OutboxMessage(letter=letter, kind=kind, next_attempt_at=utcnow())
+    db.session.add(message)
+    return message
+
+
+def retry_delay(attempts, base, cap, rng=random):
+    """Seconds before retry number `attempts` (1, 2, ...): exponential, capped, with jitter."""
+    return min(cap, base * 2 ** (attempts - 1)) * rng.uniform(0.5, 1.0)
+
+
+def settings(config):
+    mail_from = config["MAIL_FROM"]
+    return {
+        "secret": config["SECRET_KEY"],
+        "mail_from": mail_from,
+        "domain": mail_from.rpartition("@")[2] or "localhost",
+        "campaign": config["CAMPAIGN_NAME"],
+        "confirmation_days": int(config["CONFIRMATION_DAYS"]),
+    }
+
+
+def external_url(endpoint, **values):
+    """An absolute link for an email, built on ACTIONTOOL_BASE_URL (no request needed)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def build(row, config):
+    """(message, envelope sender, envelope recipients) for an outbox row."""
+    from actiontool.confirmation import confirmation_token
+
+    letter = letter_dict(row.letter)
+    letter_html = compose(letter)
+    when = dt.datetime.now(dt.timezone.utc)
+    mail = settings(config)
+    if row.kind == TO_OFFICIAL:
+        message = emails.to_official(letter, letter_html, mail, when)
+        recipients = [letter["recipient"]["email"]] + ([letter["email"]] if letter["wants_copy"] else [])
+        return message, config["MAIL_FROM"], recipients
+    links = {
+        "status": external_url("delivery.status", token=letter["token"]),
+        "pdf": external_url("views.letter_as_pdf", token=letter["token"]),
+    }
+    if row.kind in (CONFIRMATION, REMINDER):
+        links["confirm"] = external_url("delivery.confirm", signed=confirmation_token(letter["token"]))
+    message = emails.to_supporter(row.kind, letter, letter_html, links, mail, when)
+    return message, config["MAIL_FROM"], [letter["email"]]
+
+
+def _claim(limit, lease_seconds):
+    now = utcnow()
+    due = or_(
+        and_(OutboxMessage.status == OutboxMessage.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxMessage.SENDING, OutboxMessage.claimed_until < now),
+    )
+    rows = db.session.scalars(
+        db.select(OutboxMessage).where(due)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit).with_for_update(skip_locked=True)
+    ).all()
+    for row in rows:
+        row.status = OutboxMessage.SENDING
+        row.claimed_until = now + dt.timedelta(seconds=lease_seconds)
+    db.session.commit()
+    return [row.id for row in rows]
+
+
+def _sent(row):
+    now = utcnow()
+    row.status, row.sent_at, row.claimed_until, row.last_error = OutboxMessage.SENT, now, None, ""
+    letter = row.letter
+    if row.kind == CONFIRMATION:
+        letter.confirmation_sent_at = now
+    elif row.kind == TO_OFFICIAL and letter.status != LetterStatus.SENT:
+        letter.status, letter.sent_at = LetterStatus.SENT, now
+
+
+def _failed(row, reason):
+    row.status, row.claimed_until, row.last_error = OutboxMessage.FAILED, None, reason[:300]
+    letter = row.letter
+    if row.kind == TO_OFFICIAL:
+        letter.status, letter.failure_reason = LetterStatus.FAILED, "refused"
+        enqueue(letter, FAILURE_NOTICE)
+    elif row.kind in (CONFIRMATION, REMINDER) and letter.status == LetterStatus.AWAITING_CONFIRMATION:
+        letter.status, letter.failure_reason = LetterStatus.FAILED, "supporter_unreachable"
+
+
+def _retry_later(row, reason, config):
+    row.attempts += 1
+    give_up_at = row.created_at + dt.timedelta(hours=float(config["MAIL_GIVE_UP_HOURS"]))
+    if utcnow() >= give_up_at:
+        _failed(row, f"gave up after {config['MAIL_GIVE_UP_HOURS']} hours: {reason}")
+        return
+    delay = retry_delay(row.attempts, float(config["MAIL_RETRY_BASE_SECONDS"]),
+                        float(config["MAIL_RETRY_MAX_SECONDS"]))
+    row.status, row.claimed_until, row.last_error = OutboxMessage.PENDING, None, reason[:300]
+    row.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
+
+
+def _deliver_one(row, transport, config):
+    message, sender, recipients = build(row, config)
+    try:
+        refused = transport.send(message, sender, recipients)
+    except PermanentFailure as error:
+        _failed(row, str(error))
+        return "failed"
+    except TransportUnavailable:
+        raise
+    except TemporaryFailure as error:
+        _retry_later(row, str(error), config)
+        return "retry"
+    official = recipients[0]
+    if row.kind == TO_OFFICIAL and official in refused:
+        code = refused[official]
+        if 500 <= code < 600:
+            _failed(row, f"SMTP {code} for the official")
+            return "failed"
+        _retry_later(row, f"SMTP {code} for the official", config)
+        return "retry"
+    _sent(row)
+    return "sent"
+
+
+def queue_reminders(config):
+    """One reminder for letters still unconfirmed a day after the confirmation was sent."""
+    cutoff = utcnow() - dt.timedelta(hours=float(config["REMINDER_AFTER_HOURS"]))
+    letters = db.session.scalars(db.select(Letter).where(
+        Letter.status == LetterStatus.AWAITING_CONFIRMATION,
+        Letter.confirmation_sent_at < cutoff,
+        Letter.reminder_sent_at.is_(None),
+    )).all()
+    for letter in letters:
+        letter.reminder_sent_at = utcnow()
+        enqueue(letter, REMINDER)
+    db.session.commit()
+    return len(letters)
+
+
+def deliver_due(config):
+    """Send every message that is due, over one connection; return counts by outcome."""
+    counts = {"sent": 0, "retry": 0, "failed": 0, "reminders": queue_reminders(config)}
+    transport = open_transport(config["MAIL_URL"], timeout=float(config["MAIL_TIMEOUT"]))
+    try:
+        while ids := _claim(BATCH, float(config["MAIL_LEASE_SECONDS"])):
+            for position, row_id in enumerate(ids):
+                row = db.session.get(OutboxMessage, row_id)
+                try:
+                    outcome = _deliver_one(row, transport, config)
+                except TransportUnavailable as error:
+                    # The server is down: every message claimed in this batch waits and retries.
+                    for waiting in [row] + [db.session.get(OutboxMessage, i) for i in ids[position + 1:]]:
+                        _retry_later(waiting, str(error), config)
+                    db.session.commit()
+                    current_app.logger.warning("mail server unavailable: %s", error)
+                    counts["retry"] += len(ids) - position
+                    return counts
+                db.session.commit()
+                counts[outcome] += 1
+    finally:
+        transport.close()
+    return counts
+
+
+@contextmanager
+def single_worker_lock(app):
+    """On SQLite only one worker may run: a second one gets False and should exit."""
+    if db.engine.dialect.name != "sqlite":
+        yield True
+        return
+    path = os.path.join(app.instance_path, "worker.lock")
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_worker(app, once=False, echo=print):
+    """Deliver until stopped (SIGTERM or Ctrl-C finish the current message first)."""
+    stopping = []
+    if not once:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stopping.append(True))
+    with single_worker_lock(app) as alone:
+        if not alone:
+            echo("Another worker is already running on this SQLite database; exiting.")
+            return 1
+        poll = float(app.config["WORKER_POLL_SECONDS"])
+        while True:
+            counts = deliver_due(app.config)
+            if once:
+                echo("Delivered: {sent} sent, {retry} to retry, {failed} failed, "
+                     "{reminders} reminders queued.".format(**counts))
+                return 0
+            db.session.remove()
+            deadline = time.monotonic() + poll
+            while time.monotonic() < deadline and not stopping:
+                time.sleep(0.2)
+            if stopping:
+                return 0
