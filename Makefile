@@ -8,7 +8,9 @@ APP := ACTIONTOOL_SECRET_KEY="$$(cat $(SECRET))" $(BIN)/actiontool
 
 .PHONY: run test setup system-deps translations db roster catalog browser-deps bench clean
 
+# The delivery worker runs beside the web server; emails land in instance/mail/ as .eml files.
 run: setup db roster
+	$(APP) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(APP) run --host 127.0.0.1 --port 5000
 
 test: setup db roster browser-deps

@@ -1,6 +1,6 @@
 """The supporter's email path: ask to send, confirm by the emailed link, and see where the letter is."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from actiontool import confirmation
@@ -64,7 +64,9 @@ def send(token):
 @bp.get("/letters/<token>/status")
 def status(token):
     """Where the letter is: written, awaiting confirmation, queued, sent or failed."""
-    return render_status(_letter_or_404(token))
+    notice = _("Thank you! Your letter is confirmed and on its way.") \
+        if request.args.get("confirmed") == "1" else None
+    return render_status(_letter_or_404(token), notice)
 
 
 @bp.post("/letters/<token>/resend")
@@ -106,7 +108,8 @@ def confirm(signed):
     outcome = confirmation.confirm(token)
     letter = letter_values(token)
     if outcome.code == confirmation.OK:
-        return render_status(letter, _("Thank you! Your letter is confirmed and on its way."))
+        # Post/Redirect/Get: reloading the status page never posts the confirmation again.
+        return redirect(url_for("delivery.status", token=token, confirmed=1))
     return render_status(letter, _messages()[outcome.code],
                          429 if outcome.code == confirmation.DAILY_LIMIT else 200)
 

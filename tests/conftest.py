@@ -183,9 +183,10 @@ def confirmation_link(message):
 
 
 def confirm(client, path):
-    """Open the emailed link and press the confirm button."""
+    """Open the emailed link and press the confirm button (following the redirect)."""
     page = client.get(path)
-    return client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+    return client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))},
+                       follow_redirects=True)
 
 
 def submit_letter(client, lang="en", **fields):

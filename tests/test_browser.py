@@ -425,6 +425,25 @@ def _not_found(page):
     assert response.status == 404
 
 
+def _send_errors(page):
+    _preview(page, "en")
+    page.get_by_role("button", name="Send by email").click()
+    expect(page.locator(".field-errors").first).to_be_visible()
+
+
+def _check_email(page, lang="en"):
+    _preview(page, lang)
+    page.locator("#email").fill("jose@example.org")
+    page.locator(".send-by-email button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Check your email" if lang == "en" else "Revise su correo electrónico")
+
+
+def _status_awaiting(page, lang):
+    _check_email(page, lang)
+    page.locator("main a").last.click()
+    expect(page.locator(".status-awaiting_confirmation")).to_be_visible()
+
+
 AXE_PAGES = {
     "landing-en": lambda page: _landing(page, "en"),
     "landing-es": lambda page: _landing(page, "es"),
@@ -435,6 +454,10 @@ AXE_PAGES = {
     "preview-en": lambda page: _preview(page, "en"),
     "preview-es": lambda page: _preview(page, "es"),
     "404": _not_found,
+    "send-form-errors": _send_errors,
+    "check-email": _check_email,
+    "status-awaiting-en": lambda page: _status_awaiting(page, "en"),
+    "status-awaiting-es": lambda page: _status_awaiting(page, "es"),
 }
 
 
@@ -443,4 +466,22 @@ def test_axe_finds_no_violations(new_context, axe_source, name):
     # The CSP has no script-src beyond 'self': bypass it so axe can be injected inline.
     page = new_context(java_script_enabled=True, bypass_csp=True).new_page()
     AXE_PAGES[name](page)
+    assert_no_axe_violations(page, axe_source)
+
+
+def test_axe_finds_no_violations_on_the_confirmation_and_sent_pages(new_context, axe_source, app, smtp):
+    from tests.conftest import confirmation_link, run_worker
+
+    page = new_context(java_script_enabled=True, bypass_csp=True).new_page()
+    _check_email(page)
+    run_worker(app)
+    [message] = smtp.messages_to("jose@example.org")
+    page.goto(confirmation_link(message))
+    expect(page.locator("h1")).to_have_text("Confirm your letter")
+    assert_no_axe_violations(page, axe_source)
+    page.get_by_role("button", name="Confirm and send my letter").click()
+    expect(page.locator(".status-queued")).to_be_visible()
+    run_worker(app)
+    page.reload()
+    expect(page.locator(".status-sent")).to_be_visible()
     assert_no_axe_violations(page, axe_source)
