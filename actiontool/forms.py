@@ -80,6 +80,8 @@ class LetterForm(AddressForm):
                            validators=[Optional()])
     candidate = RadioField(_l("Which of these is your address?"), choices=[],
                            validate_choice=False, validators=[Optional(), _too_long(300)])
+    # A honeypot: hidden from people, filled in by bots.
+    website = StringField(_l("Leave this field empty"), validators=[Optional(), _too_long(200)])
 
 
 class SendForm(FlaskForm):

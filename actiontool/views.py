@@ -50,6 +50,9 @@ def write():
         return render_template("write.html", form=form)
     if not form.validate():
         return render_template("write.html", form=form), 422
+    if form.website.data:
+        # A bot filled the hidden field: it gets a page, and nothing is looked up or saved.
+        return redirect(url_for("views.index"))
 
     values = form.data
     failure = None

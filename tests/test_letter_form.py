@@ -118,3 +118,10 @@ def test_page_language_sets_the_default_letter_language(client):
     spanish = client.get("/write?lang=es").get_data(as_text=True)
     assert 'checked id="letter_language-0"' in english or 'value="en" checked' in english
     assert 'value="both" checked' in spanish or 'checked id="letter_language-2"' in spanish
+
+
+def test_bot_filling_the_hidden_field_saves_nothing_and_costs_no_lookup(app, client, geocoder):
+    response = submit_letter(client, website="http://spam.example")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert letters(app) == []
+    assert geocoder.request_count == 0
