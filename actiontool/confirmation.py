@@ -70,26 +70,36 @@ def _letter(token):
     return db.session.scalar(db.select(Letter).where(Letter.token == token))
 
 
-def _emails_sent_recently(email):
+def _letter_with_status(token, status):
+    """(letter, None) when the letter exists with `status`; else (None, the Outcome to give)."""
+    letter = _letter(token)
+    if letter is None:
+        return None, Outcome(NOT_FOUND)
+    if letter.status != status:
+        return None, Outcome(ALREADY, token)
+    return letter, None
+
+
+def _hourly_cap_reached(email):
+    """Whether this address already got its share of confirmation emails this hour."""
     since = utcnow() - dt.timedelta(hours=1)
-    return db.session.scalar(
+    sent = db.session.scalar(
         db.select(db.func.count(OutboxMessage.id)).join(Letter).where(
             db.func.lower(Letter.email) == email.lower(),
             OutboxMessage.kind.in_([outbox.CONFIRMATION, outbox.REMINDER]),
             OutboxMessage.created_at >= since,
         ))
+    return sent >= int(current_app.config["CONFIRMATIONS_PER_HOUR"])
 
 
 def request_email_delivery(token, email, wants_copy, opt_in):
     """Save the supporter's email choices and queue the confirmation email."""
-    letter = _letter(token)
-    if letter is None:
-        return Outcome(NOT_FOUND)
-    if letter.status != LetterStatus.WRITTEN:
-        return Outcome(ALREADY, token)
+    letter, refused = _letter_with_status(token, LetterStatus.WRITTEN)
+    if refused:
+        return refused
     if not letter.recipient.get("email"):
         return Outcome(NO_EMAIL_FOR_OFFICIAL, token)
-    if _emails_sent_recently(email) >= int(current_app.config["CONFIRMATIONS_PER_HOUR"]):
+    if _hourly_cap_reached(email):
         return Outcome(TOO_MANY_EMAILS, token)
     if not _move(letter, LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION,
                  email=email, wants_copy=wants_copy, opt_in=opt_in):
@@ -101,12 +111,10 @@ def request_email_delivery(token, email, wants_copy, opt_in):
 
 def resend_confirmation(token):
     """Another confirmation email for a letter still waiting, within the hourly cap."""
-    letter = _letter(token)
-    if letter is None:
-        return Outcome(NOT_FOUND)
-    if letter.status != LetterStatus.AWAITING_CONFIRMATION:
-        return Outcome(ALREADY, token)
-    if _emails_sent_recently(letter.email) >= int(current_app.config["CONFIRMATIONS_PER_HOUR"]):
+    letter, refused = _letter_with_status(token, LetterStatus.AWAITING_CONFIRMATION)
+    if refused:
+        return refused
+    if _hourly_cap_reached(letter.email):
         return Outcome(TOO_MANY_EMAILS, token)
     outbox.enqueue(letter, outbox.CONFIRMATION)
     db.session.commit()
@@ -115,11 +123,9 @@ def resend_confirmation(token):
 
 def confirm(token):
     """Confirm a letter: queue it for its official. Confirming twice changes nothing."""
-    letter = _letter(token)
-    if letter is None:
-        return Outcome(NOT_FOUND)
-    if letter.status != LetterStatus.AWAITING_CONFIRMATION:
-        return Outcome(ALREADY, token)
+    letter, refused = _letter_with_status(token, LetterStatus.AWAITING_CONFIRMATION)
+    if refused:
+        return refused
     since = utcnow() - dt.timedelta(days=1)
     same_day = db.session.scalar(db.select(db.func.count(Letter.id)).where(
         db.func.lower(Letter.email) == letter.email.lower(),
