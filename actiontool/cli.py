@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from actiontool import districts, outbox, roster
+from actiontool import accounts, districts, outbox, roster
 from actiontool.county_gis import DistrictLayer
 from actiontool.webservice import ServiceUnavailable
 
@@ -111,7 +111,52 @@ def worker(once):
     sys.exit(outbox.run_worker(current_app._get_current_object(), once=once, echo=click.echo))
 
 
+@click.group("users")
+def users_cli():
+    """Staff and canvasser accounts."""
+
+
+@users_cli.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@with_appcontext
+def users_add(email, role):
+    """Add an account; the password is asked for (or read from standard input)."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = accounts.add_user(email, password, role)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Added {user.email} ({user.role}).")
+
+
+@users_cli.command("list")
+@with_appcontext
+def users_list():
+    """Every account, with its role and whether it is active."""
+    for user in accounts.list_users():
+        state = "active" if user.active else "disabled"
+        last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+        click.echo(f"{user.email}\t{user.role}\t{state}\tlast sign-in: {last}")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+@with_appcontext
+def users_disable(email):
+    """Disable an account and end its sessions."""
+    try:
+        user = accounts.disable_user(email)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Disabled {user.email}.")
+
+
 def init_app(app):
+    app.cli.add_command(users_cli)
     app.cli.add_command(roster_cli)
     app.cli.add_command(districts_cli)
     app.cli.add_command(worker)

@@ -42,6 +42,10 @@ DEFAULTS = {
     "RATELIMIT_SUBMISSIONS": "10 per minute;100 per day",
     # How many proxies in front of the app set X-Forwarded-For (for per-IP limits).
     "TRUSTED_PROXIES": 0,
+    # Failed logins within the window after which that account or client must wait.
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "LOGIN_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_FAILURES_PER_CLIENT": 20,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": None,
@@ -69,6 +73,9 @@ def load(app, test_config=None):
     if not app.config["MAIL_URL"]:
         app.config["MAIL_URL"] = "file://" + os.path.join(app.instance_path, "mail")
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
+    # Secure cookies whenever the app is served over HTTPS.
+    app.config["SESSION_COOKIE_SECURE"] = bool(app.config["SESSION_COOKIE_SECURE"]) or \
+        str(app.config["BASE_URL"]).startswith("https:")
 
     if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
         raise ConfigurationError(

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
@@ -106,3 +106,12 @@ class SendForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form that is only a button (confirm, send again): CSRF protection and nothing else."""
+
+
+class LoginForm(FlaskForm):
+    """Staff and canvasser sign-in."""
+
+    email = EmailField(_l("Email"), filters=[_strip],
+                       validators=[DataRequired(_l("Please enter your email address.")), _too_long(254)])
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(_l("Please enter your password.")), _too_long(200)])

@@ -118,6 +118,35 @@ class OutboxMessage(db.Model):
     letter: Mapped[Letter] = relationship()
 
 
+class User(db.Model):
+    """A staff member or canvasser. Supporters have no accounts."""
+
+    __tablename__ = "users"
+
+    STAFF, CANVASSER = "staff", "canvasser"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Changes at every login and logout: a session cookie from before stops working.
+    session_nonce: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class LoginFailure(db.Model):
+    """A failed login, counted per account and per client (both stored as HMACs)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class LookupCacheEntry(db.Model):
     """A cached answer from an outside service.
 

@@ -136,7 +136,7 @@ def init_app(app):
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
         if request.endpoint in ("views.letter", "views.letter_as_pdf", "views.write") or \
-                request.blueprint == "delivery":
+                request.blueprint in ("delivery", "staff"):
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -153,6 +153,11 @@ def init_app(app):
             ), 400
         return _error_page(400, _("Please try again"),
                            _("This page expired. Please go back, reload it and try again."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return _error_page(403, _("Not for this account"),
+                           _("Your account cannot open this page. Ask a staff member if you need it."))
 
     @app.errorhandler(404)
     def not_found(error):

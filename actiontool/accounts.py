@@ -1,0 +1,140 @@
+"""Staff and canvasser accounts: passwords (scrypt), sessions, roles, slowed-down guessing.
+
+Sessions are Flask's signed cookies holding the user's id and a nonce that
+changes at every login and logout, so logging in gives a fresh session and
+logging out ends every copy of the old one.
+"""
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import secrets
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from actiontool.models import LoginFailure, User, db, utcnow
+
+ROLES = (User.STAFF, User.CANVASSER)
+MIN_PASSWORD_LENGTH = 12
+
+# Outcomes of a login attempt.
+OK, WRONG, SLOWED = "ok", "wrong", "slowed"
+
+
+class AccountError(ValueError):
+    """A user could not be added or changed; the message says why."""
+
+
+def _normal(email):
+    return email.strip().lower()
+
+
+def add_user(email, password, role):
+    """Create an account; raise AccountError for a bad role, short password or existing email."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of: {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if db.session.scalar(db.select(User).where(User.email == _normal(email))):
+        raise AccountError(f"{_normal(email)} already has an account")
+    user = User(email=_normal(email), role=role, active=True,
+                password_hash=generate_password_hash(password, method="scrypt"))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def list_users():
+    return db.session.scalars(db.select(User).order_by(User.email)).all()
+
+
+def disable_user(email):
+    user = db.session.scalar(db.select(User).where(User.email == _normal(email)))
+    if user is None:
+        raise AccountError(f"no account for {_normal(email)}")
+    user.active, user.session_nonce = False, ""
+    db.session.commit()
+    return user
+
+
+def _failure_key(kind, value):
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _recent_failures(key):
+    window = dt.timedelta(minutes=int(current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]))
+    return db.session.scalar(db.select(db.func.count(LoginFailure.id)).where(
+        LoginFailure.key == key, LoginFailure.at >= utcnow() - window))
+
+
+def authenticate(email, password, client):
+    """OK with the user, WRONG, or SLOWED when this account or client failed too often lately."""
+    keys = [_failure_key("account", _normal(email)), _failure_key("client", client)]
+    limits = [int(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]),
+              int(current_app.config["LOGIN_FAILURES_PER_CLIENT"])]
+    if any(_recent_failures(key) >= limit for key, limit in zip(keys, limits)):
+        return SLOWED, None
+    user = db.session.scalar(db.select(User).where(User.email == _normal(email)))
+    # Check a hash even for unknown accounts, so timing does not tell which accounts exist.
+    hashed = user.password_hash if user else generate_password_hash("x", method="scrypt")
+    if check_password_hash(hashed, password) and user is not None and user.active:
+        return OK, user
+    db.session.add_all(LoginFailure(key=key) for key in keys)
+    db.session.commit()
+    return WRONG, None
+
+
+def log_in(user):
+    """Start a new session for `user` (anything in the old session is dropped)."""
+    language = session.get("lang")
+    session.clear()
+    user.session_nonce, user.last_login_at = secrets.token_urlsafe(32), utcnow()
+    db.session.commit()
+    session.update(user_id=user.id, nonce=user.session_nonce)
+    if language:
+        session["lang"] = language
+
+
+def log_out():
+    user = current_user()
+    if user is not None:
+        user.session_nonce = ""
+        db.session.commit()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
+def current_user():
+    """The logged-in, active user whose session is current, or None."""
+    if "current_user" not in g:
+        user = None
+        if session.get("user_id") and session.get("nonce"):
+            candidate = db.session.get(User, session["user_id"])
+            if candidate and candidate.active and candidate.session_nonce and \
+                    hmac.compare_digest(candidate.session_nonce, session["nonce"]):
+                user = candidate
+        g.current_user = user
+    return g.current_user
+
+
+def role_required(*roles):
+    """Views for signed-in users with one of `roles`: others go to the login page, or get 403."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                return redirect(url_for("staff.login", next=request.path))
+            if user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+staff_required = role_required(User.STAFF)

@@ -1,0 +1,169 @@
+"""Staff accounts: the CLI, signing in and out, slowed guessing, and who may open which page."""
+
+import pytest
+
+from actiontool import create_app
+from actiontool.models import LoginFailure, User, db
+from tests.conftest import csrf_token
+
+PASSWORD = "correct horse battery"
+
+# Staff URLs and who may open them; a staff URL missing here fails test_every_staff_url_is_listed.
+CANVASSER_ALLOWED = {"staff.home"}
+SAMPLE_ARGS = {}
+
+
+def add(runner, email, role, password=PASSWORD):
+    return runner.invoke(args=["users", "add", email, "--role", role], input=password + "\n")
+
+
+def sign_in(client, email, password=PASSWORD, remote="10.0.0.1"):
+    page = client.get("/staff/login")
+    return client.post("/staff/login", data={"email": email, "password": password,
+                                             "csrf_token": csrf_token(page.get_data(as_text=True))},
+                       environ_base={"REMOTE_ADDR": remote})
+
+
+@pytest.fixture
+def staff(runner):
+    assert add(runner, "staff@campaign.test", "staff").exit_code == 0
+    return "staff@campaign.test"
+
+
+@pytest.fixture
+def canvasser(runner):
+    assert add(runner, "canvasser@campaign.test", "canvasser").exit_code == 0
+    return "canvasser@campaign.test"
+
+
+def test_users_cli_adds_lists_and_disables_with_a_hashed_password(app, runner, staff):
+    listing = runner.invoke(args=["users", "list"])
+    assert "staff@campaign.test\tstaff\tactive" in listing.output
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == staff))
+        assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+    assert runner.invoke(args=["users", "disable", staff]).exit_code == 0
+    assert "disabled" in runner.invoke(args=["users", "list"]).output
+
+
+@pytest.mark.parametrize("args, password, message", [
+    (["users", "add", "x@campaign.test", "--role", "admin"], PASSWORD, "Invalid value for '--role'"),
+    (["users", "add", "x@campaign.test", "--role", "staff"], "short", "at least 12 characters"),
+    (["users", "disable", "nobody@campaign.test"], None, "no account for nobody@campaign.test"),
+])
+def test_users_cli_refuses_bad_input_with_a_reason(runner, args, password, message):
+    result = runner.invoke(args=args, input=(password + "\n") if password else None)
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_the_same_email_cannot_have_two_accounts(runner, staff):
+    result = add(runner, "STAFF@campaign.test", "canvasser")
+    assert result.exit_code != 0 and "already has an account" in result.output
+
+
+def test_sign_in_starts_a_fresh_session_and_sign_out_ends_every_copy(client, staff):
+    client.get("/?lang=es")  # something in the session before signing in
+    response = sign_in(client, staff)
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/"
+    stolen = client.get_cookie("session").value
+    assert client.get("/staff/roster").status_code == 200
+    home = client.get("/staff/").get_data(as_text=True)
+    client.post("/staff/logout", data={"csrf_token": csrf_token(home)})
+    assert client.get("/staff/roster").status_code == 302
+    client.set_cookie("session", stolen)  # an old copy of the cookie no longer works
+    assert client.get("/staff/roster").status_code == 302
+
+
+def test_wrong_password_is_refused_in_the_page_language(client, staff):
+    response = sign_in(client, staff, password="wrong password!")
+    assert response.status_code == 401
+    assert "do not match an active account" in response.get_data(as_text=True)
+    client.get("/?lang=es")
+    response = sign_in(client, staff, password="wrong password!")
+    assert "no corresponden a una cuenta activa" in response.get_data(as_text=True)
+
+
+def test_repeated_failures_slow_down_that_account_even_with_the_right_password(app, client, staff):
+    for attempt in range(5):
+        assert sign_in(client, staff, password=f"guess {attempt}", remote=f"10.0.1.{attempt}").status_code == 401
+    response = sign_in(client, staff, remote="10.0.2.1")
+    assert response.status_code == 429
+    assert "wait 15 minutes" in response.get_data(as_text=True)
+    with app.app_context():
+        keys = " ".join(f.key for f in db.session.scalars(db.select(LoginFailure)))
+        assert staff not in keys and "10.0.1" not in keys  # stored as HMACs
+
+
+def test_repeated_failures_from_one_client_slow_down_that_client(app, client, staff, canvasser):
+    app.config["LOGIN_FAILURES_PER_CLIENT"] = 3
+    for attempt in range(3):
+        sign_in(client, f"someone{attempt}@campaign.test", remote="10.9.9.9")
+    assert sign_in(client, staff, remote="10.9.9.9").status_code == 429
+    assert sign_in(client, canvasser, remote="10.9.9.8").status_code == 302
+
+
+def test_disabled_account_cannot_sign_in_and_its_session_ends(client, runner, staff):
+    assert sign_in(client, staff).status_code == 302
+    runner.invoke(args=["users", "disable", staff])
+    assert client.get("/staff/").status_code == 302
+    assert sign_in(client, staff).status_code == 401
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"email": "", "password": ""}, "Please enter your email address."),
+    ({"email": "a@b.org", "password": ""}, "Please enter your password."),
+    ({"email": "a@b.org", "password": "x" * 201}, "Please keep this under 200 characters."),
+])
+def test_login_form_errors_are_shown_on_the_page(client, data, message):
+    page = client.get("/staff/login")
+    response = client.post("/staff/login", data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_refused(client, staff):
+    response = client.post("/staff/login", data={"email": staff, "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/staff/").status_code == 302
+
+
+def test_after_sign_in_only_local_pages_are_followed(client, staff):
+    page = client.get("/staff/login")
+    response = client.post("/staff/login?next=//evil.example/x",
+                           data={"email": staff, "password": PASSWORD,
+                                 "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_session_cookie_is_secure_httponly_and_samesite_over_https(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "BASE_URL": "https://letters.example",
+                      "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def staff_urls(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("staff.") and "GET" in rule.methods and \
+                rule.endpoint != "staff.login":
+            yield rule.endpoint, rule.build(SAMPLE_ARGS.get(rule.endpoint, {}))[1]
+
+
+def test_every_staff_url_for_anonymous_canvasser_and_staff(app, staff, canvasser):
+    urls = dict(staff_urls(app))
+    assert urls, "no staff pages found"
+    for endpoint, url in urls.items():
+        anonymous = app.test_client()
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "/staff/login" in response.headers["Location"], url
+
+        as_canvasser = app.test_client()
+        sign_in(as_canvasser, canvasser)
+        expected = 200 if endpoint in CANVASSER_ALLOWED else 403
+        assert as_canvasser.get(url).status_code == expected, url
+
+        as_staff = app.test_client()
+        sign_in(as_staff, staff)
+        assert as_staff.get(url).status_code == 200, url
