@@ -64,6 +64,50 @@ def roster_export(output):
     output.write(roster.export_roster(roster.roster_rows()))
 
 
+@roster_cli.command("history")
+@with_appcontext
+def roster_history():
+    """Every change to the roster: who, when, what. Restore one with `roster restore ID`."""
+    for revision in roster.revisions():
+        changes = revision["changes"]
+        click.echo(f"#{revision['id']}  {revision['created_at']:%Y-%m-%d %H:%M}  {revision['author']}  "
+                   f"{revision['action']}: {len(changes['added'])} added, {len(changes['changed'])} changed, "
+                   f"{len(changes['removed'])} removed")
+        for change in changes["changed"]:
+            for field, (old, new) in change["fields"].items():
+                click.echo(f"      {change['office']} {change['district']}: {field}: {old!r} -> {new!r}")
+
+
+@roster_cli.command("restore")
+@click.argument("revision_id", type=int)
+@with_appcontext
+def roster_restore(revision_id):
+    """Make the roster what it was right after revision REVISION_ID."""
+    try:
+        counts = roster.restore_revision(revision_id, author="command line")
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo("Roster restored: {added} added, {changed} changed, {removed} removed.".format(**counts))
+
+
+@roster_cli.command("check")
+@with_appcontext
+def roster_check():
+    """Compare the councilmembers with the county's GIS layer (COUNCILMEM, EMAIL); change nothing."""
+    layer = DistrictLayer(current_app.config["DISTRICT_LAYER_URL"], timeout=30)
+    try:
+        members = layer.members()
+    except ServiceUnavailable as error:
+        raise click.ClickException(f"Could not read the county layer: {error}") from error
+    differences = roster.check_against_county(roster.roster_rows(), members)
+    if not differences:
+        click.echo("The roster matches the county layer.")
+        return
+    for d in differences:
+        click.echo(f"District {d['district']}: {d['field']}: roster {d['roster']!r}, county {d['county']!r}")
+    sys.exit(3)
+
+
 @click.group("districts")
 def districts_cli():
     """The local copy of the council district polygons."""

@@ -49,3 +49,18 @@ class DistrictLayer:
             "outSR": "4326",
             "f": "geojson",
         })
+
+
+    def members(self):
+        """{district: {"name": COUNCILMEM, "email": EMAIL}} for every district, as the county lists them."""
+        body = self._query({"where": "1=1", "outFields": FIELDS, "returnGeometry": "false", "f": "json"})
+        features = body.get("features")
+        if not isinstance(features, list):
+            raise ServiceUnavailable("district layer: answer without features")
+        members = {}
+        for feature in features:
+            attributes = feature.get("attributes") or {}
+            district = str(attributes.get("KCCDST", "")).strip()
+            members[district] = {"name": str(attributes.get("COUNCILMEM") or "").strip(),
+                                 "email": str(attributes.get("EMAIL") or "").strip()}
+        return members

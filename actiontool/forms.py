@@ -2,7 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
@@ -115,3 +117,32 @@ class LoginForm(FlaskForm):
                        validators=[DataRequired(_l("Please enter your email address.")), _too_long(254)])
     password = PasswordField(_l("Password"),
                              validators=[DataRequired(_l("Please enter your password.")), _too_long(200)])
+
+
+class RosterUploadForm(FlaskForm):
+    """A whole roster in the officials.csv format."""
+
+    file = FileField(_l("Roster file (CSV)"), validators=[FileRequired(_l("Please choose a CSV file."))])
+
+
+class RosterApplyForm(FlaskForm):
+    """The checked roster, sent back with the fingerprint of the roster it was compared with."""
+
+    roster = HiddenField(validators=[DataRequired()])
+    base = HiddenField(validators=[DataRequired()])
+
+
+class OfficialForm(FlaskForm):
+    """One official's details (office and district are not editable: upload a roster for those)."""
+
+    name = StringField(_l("Name"), filters=[_strip], validators=[_too_long(120)])
+    title_en = StringField(_l("Title in English"), filters=[_strip], validators=[_too_long(120)])
+    title_es = StringField(_l("Title in Spanish"), filters=[_strip], validators=[_too_long(120)])
+    salutation_en = StringField(_l("Salutation in English"), filters=[_strip], validators=[_too_long(200)])
+    salutation_es = StringField(_l("Salutation in Spanish"), filters=[_strip], validators=[_too_long(200)])
+    email = StringField(_l("Email (empty: printed letters only)"), filters=[_strip], validators=[_too_long(254)])
+    phone = StringField(_l("Phone"), filters=[_strip], validators=[_too_long(40)])
+    postal_address = StringField(_l("Postal address (lines separated by ;)"), filters=[_strip],
+                                 validators=[_too_long(1000)])
+    source = TextAreaField(_l("Source"), filters=[_strip], validators=[_too_long(2000)])
+    verified_on = StringField(_l("Verified on (YYYY-MM-DD)"), filters=[_strip], validators=[_too_long(10)])

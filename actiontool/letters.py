@@ -10,7 +10,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from actiontool.i18n import force_locale
-from actiontool.models import Letter, Official, db
+from actiontool.models import Letter, LetterStatus, Official, OutboxMessage, db, utcnow
 
 TEMPLATE = "letters/detainer_reform.{language}.html"
 LETTER_LANGUAGES = ("en", "es", "both")
@@ -143,3 +143,51 @@ def councilmember_for(district):
     return db.session.scalar(
         db.select(Official).where(Official.office == "councilmember", Official.district == district)
     )
+
+
+def held_letters():
+    """Letters held because their official changed, oldest first, as plain dicts."""
+    letters = db.session.scalars(db.select(Letter).where(Letter.status == LetterStatus.HELD)
+                                 .order_by(Letter.created_at)).all()
+    return [dict(letter_dict(letter), successor=_successor_name(letter)) for letter in letters]
+
+
+def _successor(letter):
+    recipient = letter.recipient
+    return db.session.scalar(db.select(Official).where(
+        Official.office == recipient["office"], Official.district == recipient["district"]))
+
+
+def _successor_name(letter):
+    successor = _successor(letter)
+    return successor.name if successor else None
+
+
+def readdress(token):
+    """Send a held letter to whoever now holds its office; False when the office is vacant."""
+    letter = db.session.scalar(db.select(Letter).where(Letter.token == token,
+                                                       Letter.status == LetterStatus.HELD))
+    successor = letter and _successor(letter)
+    if not successor:
+        return False
+    letter.official_id, letter.recipient = successor.id, recipient_snapshot(successor)
+    letter.status = LetterStatus.QUEUED if letter.confirmed_at else LetterStatus.AWAITING_CONFIRMATION
+    for message in db.session.scalars(db.select(OutboxMessage).where(
+            OutboxMessage.letter_id == letter.id, OutboxMessage.status == OutboxMessage.HELD)):
+        message.status, message.next_attempt_at = OutboxMessage.PENDING, utcnow()
+    db.session.commit()
+    return True
+
+
+def cancel(token):
+    """Cancel a held letter: it will not be sent (the supporter can still print it)."""
+    letter = db.session.scalar(db.select(Letter).where(Letter.token == token,
+                                                       Letter.status == LetterStatus.HELD))
+    if letter is None:
+        return False
+    letter.status = LetterStatus.CANCELLED
+    for message in db.session.scalars(db.select(OutboxMessage).where(
+            OutboxMessage.letter_id == letter.id, OutboxMessage.status == OutboxMessage.HELD)):
+        message.status, message.last_error = OutboxMessage.FAILED, "cancelled by staff"
+    db.session.commit()
+    return True

@@ -50,6 +50,9 @@ class LetterStatus:
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+    # The official changed before the letter was delivered: staff re-address or cancel it.
+    HELD = "held"
+    CANCELLED = "cancelled"
 
 
 class Letter(db.Model):
@@ -102,7 +105,7 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
-    PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+    PENDING, SENDING, SENT, FAILED, HELD = "pending", "sending", "sent", "failed", "held"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
@@ -116,6 +119,19 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
     letter: Mapped[Letter] = relationship()
+
+
+class RosterRevision(db.Model):
+    """One change to the roster: who, when, what changed, and the whole roster after it."""
+
+    __tablename__ = "roster_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    author: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(16))
+    changes: Mapped[dict] = mapped_column(JSON)
+    snapshot: Mapped[list] = mapped_column(JSON)
 
 
 class User(db.Model):

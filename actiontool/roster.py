@@ -8,11 +8,14 @@ roster in one transaction; `export_roster` writes the same format back.
 import csv
 import datetime as dt
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 
-from actiontool.models import Official, db
+from actiontool.models import Letter, LetterStatus, Official, OutboxMessage, RosterRevision, db
 
 COLUMNS = (
     "office",
@@ -38,11 +41,37 @@ MAX_LENGTHS = {"office": 32, "district": 2, "name": 120, "title_en": 120, "title
                "postal_address": 1000, "source": 2000}
 
 
+MESSAGES = {
+    "missing_columns": _l("missing columns: %(columns)s"),
+    "unknown_columns": _l("unknown columns: %(columns)s"),
+    "extra_fields": _l("more fields than columns"),
+    "duplicate_office": _l("duplicate office: same as line %(line)d"),
+    "no_rows": _l("the file has no officials"),
+    "missing_districts": _l("no councilmember for district(s) %(districts)s"),
+    "empty": _l("is empty"),
+    "too_long": _l("longer than %(limit)d characters"),
+    "unknown_office": _l("unknown office %(office)s (expected one of: %(expected)s)"),
+    "district_required": _l("a councilmember needs a district from 1 to 9"),
+    "district_not_allowed": _l("only councilmembers have a district"),
+    "line_break": _l("has a line break (separate address lines with ;)"),
+    "bad_email": _l("not a valid email address"),
+    "bad_date": _l("not a date in the form YYYY-MM-DD"),
+}
+
+
 @dataclass(frozen=True)
 class Problem:
+    """One reason a roster file was refused: where (line, column) and what (a code and its values)."""
+
     line: int
     column: str
-    message: str
+    code: str
+    params: tuple = ()
+
+    @property
+    def message(self):
+        """The problem in the current language (English outside a request)."""
+        return str(MESSAGES[self.code]) % dict(self.params)
 
     def __str__(self):
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
@@ -74,33 +103,40 @@ def parse_roster(text):
     missing = [c for c in COLUMNS if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing:
-        problems.append(Problem(1, "", "missing columns: " + ", ".join(missing)))
+        problems.append(Problem(1, "", "missing_columns", (("columns", ", ".join(missing)),)))
     if unknown:
-        problems.append(Problem(1, "", "unknown columns: " + ", ".join(unknown)))
+        problems.append(Problem(1, "", "unknown_columns", (("columns", ", ".join(unknown)),)))
     if problems:
         raise RosterInvalid(problems)
 
-    rows, seen = [], {}
+    numbered = []
     for line, record in enumerate(reader, start=2):
         if None in record:
-            problems.append(Problem(line, "", "more fields than columns"))
+            problems.append(Problem(line, "", "extra_fields"))
             continue
-        row = {c: (record[c] or "").strip() for c in COLUMNS}
+        numbered.append((line, {c: (record[c] or "").strip() for c in COLUMNS}))
+    return validate_rows(numbered, problems)
+
+
+def validate_rows(numbered, problems=()):
+    """Check (line, row) pairs as one roster; return the rows in file order, or raise RosterInvalid."""
+    problems, rows, seen = list(problems), [], {}
+    for line, row in numbered:
         problems.extend(_check_row(row, line))
         identity = (row["office"], row["district"])
         if identity in seen:
-            problems.append(Problem(line, "office", f"duplicate office: same as line {seen[identity]}"))
+            problems.append(Problem(line, "office", "duplicate_office", (("line", seen[identity]),)))
         else:
             seen[identity] = line
         rows.append(row)
 
     if not rows and not problems:
-        problems.append(Problem(1, "", "the file has no officials"))
+        problems.append(Problem(1, "", "no_rows"))
     present = {row["district"] for row in rows if row["office"] == COUNCILMEMBER}
     absent = [d for d in DISTRICTS if d not in present]
     if absent:
-        problems.append(Problem(1 + len(rows) + 1, "district",
-                                "no councilmember for district(s) " + ", ".join(absent)))
+        problems.append(Problem(1 + len(rows) + 1, "district", "missing_districts",
+                                (("districts", ", ".join(absent)),)))
     if problems:
         raise RosterInvalid(sorted(problems, key=lambda p: p.line))
     return sorted(rows, key=sort_key)
@@ -110,62 +146,139 @@ def _check_row(row, line):
     problems = []
     for column in REQUIRED:
         if not row[column]:
-            problems.append(Problem(line, column, "is empty"))
+            problems.append(Problem(line, column, "empty"))
     for column, limit in MAX_LENGTHS.items():
         if len(row[column]) > limit:
-            problems.append(Problem(line, column, f"longer than {limit} characters"))
+            problems.append(Problem(line, column, "too_long", (("limit", limit),)))
     if row["office"] and row["office"] not in OFFICES:
-        problems.append(Problem(line, "office", f"unknown office {row['office']!r} "
-                                f"(expected one of: {', '.join(OFFICES)})"))
+        problems.append(Problem(line, "office", "unknown_office",
+                                (("office", repr(row["office"])), ("expected", ", ".join(OFFICES)))))
     if row["office"] == COUNCILMEMBER and row["district"] not in DISTRICTS:
-        problems.append(Problem(line, "district", "a councilmember needs a district from 1 to 9"))
+        problems.append(Problem(line, "district", "district_required"))
     if row["office"] in OFFICES and row["office"] != COUNCILMEMBER and row["district"]:
-        problems.append(Problem(line, "district", "only councilmembers have a district"))
+        problems.append(Problem(line, "district", "district_not_allowed"))
     for column, value in row.items():
         if "\n" in value or "\r" in value:
-            problems.append(Problem(line, column, "has a line break (separate address lines with ;)"))
+            problems.append(Problem(line, column, "line_break"))
     if row["email"]:
         try:
             validate_email(row["email"], check_deliverability=False)
-        except EmailNotValidError as error:
-            problems.append(Problem(line, "email", f"not a valid address ({error})"))
+        except EmailNotValidError:
+            problems.append(Problem(line, "email", "bad_email"))
     if row["verified_on"]:
         try:
             dt.date.fromisoformat(row["verified_on"])
         except ValueError:
-            problems.append(Problem(line, "verified_on", "not a date in the form YYYY-MM-DD"))
+            problems.append(Problem(line, "verified_on", "bad_date"))
     return problems
 
 
-def apply_roster(rows):
-    """Make the roster exactly `rows`, in one transaction; return counts of what changed.
+def identity(row):
+    return (row["office"], row["district"])
 
-    Officials are matched by (office, district), so letters keep pointing at the
-    office they were written to; an office no longer listed is removed.
+
+def diff_roster(old_rows, new_rows):
+    """What changes from old to new: rows added and removed, and field-by-field changes."""
+    old = {identity(r): r for r in old_rows}
+    new = {identity(r): r for r in new_rows}
+    changed = []
+    for key in sorted(old.keys() & new.keys(), key=lambda k: sort_key(new[k])):
+        fields = {c: [old[key][c], new[key][c]] for c in COLUMNS if old[key][c] != new[key][c]}
+        if fields:
+            changed.append({"office": key[0], "district": key[1], "name": new[key]["name"],
+                            "fields": fields})
+    return {
+        "added": [new[k] for k in sorted(new.keys() - old.keys(), key=lambda k: sort_key(new[k]))],
+        "removed": [old[k] for k in sorted(old.keys() - new.keys(), key=lambda k: sort_key(old[k]))],
+        "changed": changed,
+    }
+
+
+def is_empty_diff(changes):
+    return not (changes["added"] or changes["removed"] or changes["changed"])
+
+
+def apply_roster(rows, author="command line", action="import"):
+    """Make the roster exactly `rows`, in one transaction, and record it as a revision.
+
+    Officials are matched by (office, district). When the person in an office
+    changes (or the office goes), letters still waiting to be delivered to
+    them are held for staff: nothing is silently redirected or dropped.
+    Returns counts of what changed.
     """
+    before = roster_rows()
+    changes = diff_roster(before, rows)
     existing = {(o.office, o.district): o for o in db.session.scalars(db.select(Official))}
-    counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
     try:
         for row in rows:
             values = dict(row, verified_on=dt.date.fromisoformat(row["verified_on"]))
-            official = existing.pop((row["office"], row["district"]), None)
+            official = existing.pop(identity(row), None)
             if official is None:
                 db.session.add(Official(**values))
-                counts["added"] += 1
-            elif any(getattr(official, k) != v for k, v in values.items()):
-                for key, value in values.items():
-                    setattr(official, key, value)
-                counts["changed"] += 1
-            else:
-                counts["unchanged"] += 1
+                continue
+            if official.name != row["name"] or official.email != row["email"]:
+                hold_letters(official)
+            for key, value in values.items():
+                setattr(official, key, value)
         for official in existing.values():
+            hold_letters(official)
             db.session.delete(official)
-            counts["removed"] += 1
+        if not is_empty_diff(changes):
+            db.session.add(RosterRevision(author=author, action=action, changes=changes, snapshot=rows))
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return counts
+    return {"added": len(changes["added"]), "changed": len(changes["changed"]),
+            "removed": len(changes["removed"]),
+            "unchanged": len(rows) - len(changes["added"]) - len(changes["changed"])}
+
+
+def hold_letters(official):
+    """Hold the letters to `official` that are not delivered yet (caller commits)."""
+    waiting = (LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED)
+    letters = db.session.scalars(db.select(Letter).where(
+        Letter.official_id == official.id, Letter.status.in_(waiting))).all()
+    for letter in letters:
+        letter.status = LetterStatus.HELD
+        letter.official_id = None
+        for message in db.session.scalars(db.select(OutboxMessage).where(
+                OutboxMessage.letter_id == letter.id,
+                OutboxMessage.status.in_([OutboxMessage.PENDING, OutboxMessage.SENDING]))):
+            message.status = OutboxMessage.HELD
+    # Letters already delivered keep their snapshot; they no longer point at this office's row.
+    db.session.execute(db.update(Letter).where(Letter.official_id == official.id,
+                                               Letter.status.not_in(waiting))
+                       .values(official_id=None))
+    return len(letters)
+
+
+def edit_official(office, district, values, author):
+    """Change one official's fields; the whole roster is checked as after the change."""
+    rows = roster_rows()
+    numbered = []
+    for line, row in enumerate(rows, start=2):
+        if identity(row) == (office, district):
+            row = dict(row, **{k: v.strip() for k, v in values.items() if k in COLUMNS})
+        numbered.append((line, row))
+    return apply_roster(validate_rows(numbered), author=author, action="edit")
+
+
+def revisions():
+    """Every roster revision, newest first, as plain dicts."""
+    return [
+        {"id": r.id, "created_at": r.created_at, "author": r.author, "action": r.action,
+         "changes": r.changes}
+        for r in db.session.scalars(db.select(RosterRevision).order_by(RosterRevision.id.desc()))
+    ]
+
+
+def restore_revision(revision_id, author):
+    """Make the roster what it was right after revision `revision_id` (itself a new revision)."""
+    revision = db.session.get(RosterRevision, revision_id)
+    if revision is None:
+        raise LookupError(f"no roster revision {revision_id}")
+    return apply_roster(revision.snapshot, author=author, action="revert")
 
 
 def roster_rows():
@@ -188,3 +301,31 @@ def export_roster(rows):
 
 def roster_is_empty():
     return db.session.scalar(db.select(db.func.count(Official.id))) == 0
+
+
+def _comparable_name(name):
+    """A name without accents, case, punctuation or middle initials ("Jorge L. Barón" ~ "Jorge Baron")."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    return " ".join(word for word in re.split(r"[^a-z]+", plain) if len(word) > 1)
+
+
+def check_against_county(rows, members):
+    """Differences between the roster's councilmembers and the county layer's COUNCILMEM and
+    EMAIL fields, as plain dicts; changes nothing."""
+    differences = []
+    ours = {row["district"]: row for row in rows if row["office"] == COUNCILMEMBER}
+    for district in DISTRICTS:
+        row, county = ours.get(district), members.get(district)
+        if county is None:
+            differences.append({"district": district, "field": "district", "roster": "present",
+                                "county": "missing"})
+            continue
+        if row is None:
+            continue
+        if _comparable_name(row["name"]) != _comparable_name(county["name"]):
+            differences.append({"district": district, "field": "name", "roster": row["name"],
+                                "county": county["name"]})
+        if row["email"].casefold() != county["email"].casefold():
+            differences.append({"district": district, "field": "email", "roster": row["email"],
+                                "county": county["email"]})
+    return differences

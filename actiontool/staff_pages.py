@@ -1,12 +1,16 @@
 """The staff console: sign-in and sign-out, the console's home, and the roster pages."""
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+import hashlib
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from actiontool import accounts, roster
+from actiontool import accounts, letters, roster
 from actiontool.accounts import current_user, role_required, staff_required
-from actiontool.forms import ButtonForm, LoginForm
-from actiontool.models import User
+from actiontool.county_gis import DistrictLayer
+from actiontool.forms import ButtonForm, LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
+from actiontool.models import Official, User, db
+from actiontool.webservice import ServiceUnavailable
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -50,10 +54,149 @@ def home():
     return render_template("staff/home.html", user=current_user(), logout_form=ButtonForm())
 
 
+def _page(template, status=200, **context):
+    return render_template(template, logout_form=ButtonForm(), **context), status
+
+
+def _fingerprint(rows):
+    """Identifies the roster a preview was computed against."""
+    return hashlib.sha256(roster.export_roster(rows).encode()).hexdigest()
+
+
+NOTICES = {
+    "applied": lambda: _("The roster was updated."),
+    "restored": lambda: _("The roster was restored."),
+    "saved": lambda: _("The official was saved."),
+}
+
+
 @bp.get("/roster")
 @staff_required
 def roster_list():
-    return render_template("staff/roster.html", officials=roster.roster_rows(), logout_form=ButtonForm())
+    officials = db.session.scalars(db.select(Official)).all()
+    ids = {(o.office, o.district): o.id for o in officials}
+    notice = NOTICES.get(request.args.get("done"), lambda: None)()
+    return _page("staff/roster.html", officials=roster.roster_rows(), ids=ids, notice=notice)
+
+
+@bp.route("/roster/upload", methods=["GET", "POST"])
+@staff_required
+def roster_upload():
+    """Check a whole file, then show exactly what would change; nothing changes until Apply."""
+    form = RosterUploadForm()
+    if not form.validate_on_submit():
+        return _page("staff/roster_upload.html", 422 if form.is_submitted() else 200, form=form)
+    try:
+        text = form.file.data.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _page("staff/roster_upload.html", 422, form=form,
+                     file_error=_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again."))
+    try:
+        rows = roster.parse_roster(text)
+    except roster.RosterInvalid as error:
+        return _page("staff/roster_upload.html", 422, form=form, problems=error.problems)
+    current = roster.roster_rows()
+    apply_form = RosterApplyForm(roster=text, base=_fingerprint(current))
+    return _page("staff/roster_preview.html", changes=roster.diff_roster(current, rows), form=apply_form)
+
+
+@bp.post("/roster/apply")
+@staff_required
+def roster_apply():
+    """Apply a previewed roster, in one transaction, unless the roster changed since the preview."""
+    form = RosterApplyForm()
+    if not form.validate():
+        abort(400)
+    if form.base.data != _fingerprint(roster.roster_rows()):
+        return _page("staff/roster_upload.html", 409, form=RosterUploadForm(), file_error=_(
+            "The roster changed since this preview. Please upload the file again to see what would change now."))
+    try:
+        rows = roster.parse_roster(form.roster.data)
+    except roster.RosterInvalid as error:
+        return _page("staff/roster_upload.html", 422, form=RosterUploadForm(), problems=error.problems)
+    roster.apply_roster(rows, author=current_user().email, action="upload")
+    return redirect(url_for("staff.roster_list", done="applied"))
+
+
+@bp.route("/roster/<int:official_id>/edit", methods=["GET", "POST"])
+@staff_required
+def official_edit(official_id):
+    official = db.session.get(Official, official_id) or abort(404)
+    row = next(r for r in roster.roster_rows() if roster.identity(r) == (official.office, official.district))
+    form = OfficialForm(data=row)
+    if not form.validate_on_submit():
+        return _page("staff/official_edit.html", 422 if form.is_submitted() else 200, form=form, official=row)
+    values = {name: field.data or "" for name, field in form._fields.items() if name in roster.COLUMNS}
+    try:
+        roster.edit_official(official.office, official.district, values, author=current_user().email)
+    except roster.RosterInvalid as error:
+        for problem in error.problems:
+            field = form._fields.get(problem.column)
+            (field.errors if field is not None else form.form_errors).append(problem.message)
+        return _page("staff/official_edit.html", 422, form=form, official=row)
+    return redirect(url_for("staff.roster_list", done="saved"))
+
+
+@bp.get("/roster/history")
+@staff_required
+def roster_history():
+    return _page("staff/roster_history.html", revisions=roster.revisions(), restore_form=ButtonForm())
+
+
+@bp.post("/roster/history/<int:revision_id>/restore")
+@staff_required
+def roster_restore(revision_id):
+    if not ButtonForm().validate():
+        abort(400)
+    try:
+        roster.restore_revision(revision_id, author=current_user().email)
+    except LookupError:
+        abort(404)
+    return redirect(url_for("staff.roster_list", done="restored"))
+
+
+@bp.route("/roster/check", methods=["GET", "POST"])
+@staff_required
+def roster_check():
+    """Compare with the county's layer (COUNCILMEM, EMAIL) when the button is pressed."""
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        return _page("staff/roster_check.html", form=form)
+    layer = DistrictLayer(current_app.config["DISTRICT_LAYER_URL"], timeout=current_app.config["LOOKUP_TIMEOUT"])
+    try:
+        differences = roster.check_against_county(roster.roster_rows(), layer.members())
+    except ServiceUnavailable:
+        return _page("staff/roster_check.html", 503, form=form,
+                     error=_("The county's layer did not answer. Please try again later."))
+    return _page("staff/roster_check.html", form=form, differences=differences, checked=True)
+
+
+@bp.get("/letters/held")
+@staff_required
+def held_letters():
+    notice = NOTICES.get(request.args.get("done"), lambda: None)()
+    return _page("staff/held.html", letters=letters.held_letters(), form=ButtonForm(), notice=notice)
+
+
+@bp.post("/letters/<token>/readdress")
+@staff_required
+def letter_readdress(token):
+    if not ButtonForm().validate():
+        abort(400)
+    if not letters.readdress(token):
+        return _page("staff/held.html", 409, letters=letters.held_letters(), form=ButtonForm(), notice=_(
+            "Nobody holds that office in the roster now. Add the new official first, then re-address."))
+    return redirect(url_for("staff.held_letters"))
+
+
+@bp.post("/letters/<token>/cancel")
+@staff_required
+def letter_cancel(token):
+    if not ButtonForm().validate():
+        abort(400)
+    if not letters.cancel(token):
+        abort(404)
+    return redirect(url_for("staff.held_letters"))
 
 
 @bp.get("/roster.csv")
