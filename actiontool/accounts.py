@@ -75,7 +75,7 @@ def authenticate(email, password, client):
     keys = [_failure_key("account", _normal(email)), _failure_key("client", client)]
     limits = [int(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]),
               int(current_app.config["LOGIN_FAILURES_PER_CLIENT"])]
-    if any(_recent_failures(key) >= limit for key, limit in zip(keys, limits)):
+    if any(_recent_failures(key) >= limit for key, limit in zip(keys, limits, strict=True)):
         return SLOWED, None
     user = db.session.scalar(db.select(User).where(User.email == _normal(email)))
     # Check a hash even for unknown accounts, so timing does not tell which accounts exist.

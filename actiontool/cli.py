@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from actiontool import accounts, districts, outbox, roster
+from actiontool import accounts, districts, outbox, retention, roster
 from actiontool.county_gis import DistrictLayer
 from actiontool.webservice import ServiceUnavailable
 
@@ -199,8 +199,17 @@ def users_disable(email):
     click.echo(f"Disabled {user.email}.")
 
 
+@click.command("purge")
+@with_appcontext
+def purge():
+    """Remove supporters' details from finished letters older than ACTIONTOOL_RETENTION_DAYS."""
+    counts = retention.purge(current_app.config)
+    click.echo("Purged {letters} letters and {lookups} cached lookups.".format(**counts))
+
+
 def init_app(app):
     app.cli.add_command(users_cli)
+    app.cli.add_command(purge)
     app.cli.add_command(roster_cli)
     app.cli.add_command(districts_cli)
     app.cli.add_command(worker)

@@ -34,6 +34,8 @@ DEFAULTS = {
     "WORKER_POLL_SECONDS": 5,
     "CONFIRMATION_DAYS": 7,
     "REMINDER_AFTER_HOURS": 24,
+    # Days after which a finished letter loses the supporter's name, email, address and note.
+    "RETENTION_DAYS": 30,
     # Abuse limits.
     "CONFIRMATIONS_PER_HOUR": 3,
     "LETTERS_PER_OFFICIAL_PER_DAY": 1,

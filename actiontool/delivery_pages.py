@@ -73,7 +73,7 @@ def status(token):
 @limiter.limit(submissions)
 def resend(token):
     """Another confirmation link, for a letter still waiting for one."""
-    letter = _letter_or_404(token)
+    _letter_or_404(token)
     if not ButtonForm().validate():
         abort(400)
     outcome = confirmation.resend_confirmation(token)

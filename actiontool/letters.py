@@ -135,6 +135,7 @@ def letter_dict(letter):
         "failure_reason": letter.failure_reason,
         "confirmed_at": letter.confirmed_at,
         "sent_at": letter.sent_at,
+        "purged_at": letter.purged_at,
     }
 
 

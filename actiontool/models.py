@@ -91,6 +91,8 @@ class Letter(db.Model):
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     failure_reason: Mapped[str] = mapped_column(String(40), default="")
+    # Set when the retention period removed the supporter's name, email, address and note.
+    purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
     official: Mapped[Official | None] = relationship()
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import and_, or_
 
-from actiontool import emails
+from actiontool import emails, retention
 from actiontool.letters import compose, letter_dict
 from actiontool.mail_transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
@@ -205,7 +205,8 @@ def single_worker_lock(app):
     if db.engine.dialect.name != "sqlite":
         yield True
         return
-    path = os.path.join(app.instance_path, "worker.lock")
+    # The lock sits beside the database file: one worker per database, wherever it lives.
+    path = (db.engine.url.database or os.path.join(app.instance_path, "memory")) + ".worker.lock"
     with open(path, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -229,7 +230,11 @@ def run_worker(app, once=False, echo=print):
             echo("Another worker is already running on this SQLite database; exiting.")
             return 1
         poll = float(app.config["WORKER_POLL_SECONDS"])
+        next_purge = 0.0
         while True:
+            if not once and time.monotonic() >= next_purge:
+                retention.purge(app.config)
+                next_purge = time.monotonic() + 24 * 3600
             counts = deliver_due(app.config)
             if once:
                 echo("Delivered: {sent} sent, {retry} to retry, {failed} failed, "

@@ -1,11 +1,13 @@
 """The staff console: sign-in and sign-out, the console's home, and the roster pages."""
 
+import datetime as dt
 import hashlib
+import os
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from actiontool import accounts, letters, roster
+from actiontool import accounts, districts, letters, reports, roster
 from actiontool.accounts import current_user, role_required, staff_required
 from actiontool.county_gis import DistrictLayer
 from actiontool.forms import ButtonForm, LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
@@ -51,7 +53,44 @@ def logout():
 @bp.get("/")
 @role_required(User.STAFF, User.CANVASSER)
 def home():
-    return render_template("staff/home.html", user=current_user(), logout_form=ButtonForm())
+    """Staff see what was sent; canvassers see their tools."""
+    user = current_user()
+    if user.role != User.STAFF:
+        return _page("staff/home.html", user=user)
+    counts = reports.summary()
+    chart = reports.bar_chart_svg(counts["per_day"], label=_("Letters per day, last 30 days"))
+    return _page("staff/dashboard.html", user=user, counts=counts, chart=chart)
+
+
+@bp.get("/letters.csv")
+@staff_required
+def letters_csv():
+    return Response(reports.letters_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="letters.csv"'})
+
+
+@bp.get("/opt-ins.csv")
+@staff_required
+def opt_ins_csv():
+    return Response(reports.opt_ins_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="campaign-opt-ins.csv"'})
+
+
+@bp.get("/districts")
+@staff_required
+def districts_page():
+    """Which district data answers lookups: the local file (when, how many) or the live layer."""
+    path = current_app.config["DISTRICTS_FILE"]
+    info = {"path": path, "layer": current_app.config["DISTRICT_LAYER_URL"], "local": False}
+    try:
+        district_map = districts.load(path)
+    except (ValueError, OSError) as error:
+        info["error"] = str(error)
+        district_map = None
+    if district_map is not None:
+        info.update(local=True, count=len(district_map.geometries),
+                    fetched=dt.datetime.fromtimestamp(os.path.getmtime(path), dt.timezone.utc))
+    return _page("staff/districts.html", info=info)
 
 
 def _page(template, status=200, **context):

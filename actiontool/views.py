@@ -92,9 +92,12 @@ def _lookup_failed(form, failure):
 
 
 def _letter_or_404(token):
+    """The letter with its supporter's details; 404 if unknown, 410 once retention removed them."""
     letter = letter_values(token)
     if letter is None:
         abort(404)
+    if letter["purged_at"]:
+        abort(410)
     return letter
 
 
@@ -168,6 +171,12 @@ def init_app(app):
     def method_not_allowed(error):
         return _error_page(405, _("Please try again"),
                            _("That page cannot be reached this way. Please start again from the home page."))
+
+    @app.errorhandler(410)
+    def gone(error):
+        return _error_page(410, _("This letter's details were deleted"),
+                           _("To protect your privacy we keep your name and address only for a short time. "
+                             "Thank you for writing!"))
 
     @app.errorhandler(413)
     def too_large(error):

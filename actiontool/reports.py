@@ -1,0 +1,101 @@
+"""What was sent: counts for the staff dashboard, a bar chart as inline SVG, and CSV exports.
+
+All counts come from columns that retention keeps (district, language, status,
+dates), so they survive `actiontool purge`.
+"""
+
+import csv
+import datetime as dt
+import io
+
+from sqlalchemy import func
+
+from actiontool.models import Letter, LetterStatus, db, utcnow
+
+EMAIL_STATUSES = (LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED, LetterStatus.SENT,
+                  LetterStatus.FAILED, LetterStatus.HELD, LetterStatus.CANCELLED)
+
+
+def channel_of(status):
+    """How a letter goes: by email once the supporter asked for it, else printed (PDF)."""
+    return "email" if status in EMAIL_STATUSES else "pdf"
+
+
+def _count_by(column):
+    rows = db.session.execute(db.select(column, func.count(Letter.id)).group_by(column)).all()
+    return {str(key): count for key, count in rows}
+
+
+def summary(days=30, today=None):
+    """Plain counts: by district, language, channel, status, and per day for the last `days` days."""
+    today = today or utcnow().date()
+    by_status = _count_by(Letter.status)
+    by_channel = {"email": 0, "pdf": 0}
+    for status, count in by_status.items():
+        by_channel[channel_of(status)] += count
+    since = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time())
+    per_day = {today - dt.timedelta(days=n): 0 for n in range(days)}
+    for created_at, in db.session.execute(db.select(Letter.created_at).where(Letter.created_at >= since)):
+        per_day[created_at.date()] = per_day.get(created_at.date(), 0) + 1
+    return {
+        "total": sum(by_status.values()),
+        "by_district": dict(sorted(_count_by(Letter.district).items(), key=lambda kv: int(kv[0] or 0))),
+        "by_language": _count_by(Letter.language),
+        "by_channel": by_channel,
+        "by_status": {status: by_status.get(status, 0) for status in (
+            LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED, LetterStatus.SENT,
+            LetterStatus.FAILED, LetterStatus.HELD)},
+        "per_day": sorted(per_day.items()),
+    }
+
+
+def bar_chart_svg(per_day, width=640, height=160, label=""):
+    """A bar chart of (date, count) pairs as an SVG string, drawn here: no chart library."""
+    from markupsafe import Markup, escape
+
+    peak = max((count for _, count in per_day), default=0) or 1
+    bar = width / max(len(per_day), 1)
+    bars = []
+    for i, (day, count) in enumerate(per_day):
+        h = round((height - 20) * count / peak, 1)
+        bars.append(f'<rect x="{i * bar + 1:.1f}" y="{height - 15 - h:.1f}" width="{bar - 2:.1f}" '
+                    f'height="{h}" fill="#7a1f5c"><title>{day.isoformat()}: {count}</title></rect>')
+    first, last = (per_day[0][0].isoformat(), per_day[-1][0].isoformat()) if per_day else ("", "")
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(label)}" class="chart">{"".join(bars)}'
+        f'<text x="0" y="{height - 2}" font-size="11">{first}</text>'
+        f'<text x="{width}" y="{height - 2}" font-size="11" text-anchor="end">{last}</text></svg>')
+
+
+def letters_csv():
+    """Every letter without anything that identifies the supporter (no name, email or address)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["created_on", "district", "official", "language", "channel", "status",
+                     "confirmed_on", "sent_on"])
+    for letter in db.session.scalars(db.select(Letter).order_by(Letter.created_at)):
+        writer.writerow([letter.created_at.date().isoformat(), letter.district, letter.recipient["name"],
+                         letter.language, channel_of(letter.status), letter.status,
+                         letter.confirmed_at.date().isoformat() if letter.confirmed_at else "",
+                         letter.sent_at.date().isoformat() if letter.sent_at else ""])
+    return out.getvalue()
+
+
+def opt_ins_csv():
+    """Supporters who asked to hear from the campaign: name, email, district, language, date."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "email", "district", "language", "date"])
+    seen = set()
+    letters = db.session.scalars(db.select(Letter).where(
+        Letter.opt_in.is_(True), Letter.purged_at.is_(None), Letter.email != "").order_by(Letter.created_at))
+    for letter in letters:
+        if letter.email.lower() in seen:
+            continue
+        seen.add(letter.email.lower())
+        writer.writerow([letter.name, letter.email, letter.district, letter.ui_language,
+                         letter.created_at.date().isoformat()])
+    return out.getvalue()
+
+

@@ -1,0 +1,113 @@
+"""What was sent: the dashboard's counts and chart, the CSV exports, the district data page, retention."""
+
+import datetime as dt
+import json
+
+from actiontool.models import Letter, db, utcnow
+from tests.conftest import ask_to_email, csrf_token, letter_token, submit_letter
+from tests.fake_services import districts_geojson
+
+PASSWORD = "correct horse battery"
+
+
+def signed_in(app, runner, role="staff"):
+    runner.invoke(args=["users", "add", f"{role}@campaign.test", "--role", role], input=PASSWORD + "\n")
+    client = app.test_client()
+    page = client.get("/staff/login")
+    client.post("/staff/login", data={"email": f"{role}@campaign.test", "password": PASSWORD,
+                                      "csrf_token": csrf_token(page.get_data(as_text=True))})
+    return client
+
+
+def write_letters(client):
+    """Three letters: district 4 by PDF, district 4 by email (Spanish page), district 7 by PDF."""
+    submit_letter(client)
+    token = letter_token(submit_letter(client, lang="es", letter_language="both", note="Nota"))
+    ask_to_email(client, token, email="ana@example.org", opt_in="y")
+    submit_letter(client, lang="en", district="7")
+    return token
+
+
+def test_dashboard_counts_letters_by_district_language_channel_and_state(app, client, runner):
+    write_letters(client)
+    staff = signed_in(app, runner)
+    page = staff.get("/staff/").get_data(as_text=True)
+    assert "<strong>3</strong> letters in all" in page
+    assert "<strong>1</strong> awaiting confirmation" in page
+    assert "<tr><td>4</td><td>2</td></tr>" in page and "<tr><td>7</td><td>1</td></tr>" in page
+    assert '<th scope="row">By email</th><td>1</td>' in page
+    assert '<th scope="row">Printed (PDF)</th><td>2</td>' in page
+    assert page.count("<rect ") == 30  # one bar a day
+    assert f"<title>{utcnow().date().isoformat()}: 3</title>" in page
+
+
+def test_dashboard_in_spanish(app, client, runner):
+    staff = signed_in(app, runner)
+    staff.get("/?lang=es")
+    page = staff.get("/staff/").get_data(as_text=True)
+    assert "Lo que se envió" in page and '<html lang="es">' in page
+
+
+def test_canvassers_see_their_page_not_the_dashboard(app, runner):
+    canvasser = signed_in(app, runner, role="canvasser")
+    page = canvasser.get("/staff/").get_data(as_text=True)
+    assert "letters in all" not in page
+    assert canvasser.get("/staff/letters.csv").status_code == 403
+
+
+def test_letters_csv_has_no_names_emails_or_addresses(app, client, runner):
+    write_letters(client)
+    text = signed_in(app, runner).get("/staff/letters.csv").get_data(as_text=True)
+    lines = text.splitlines()
+    assert lines[0] == "created_on,district,official,language,channel,status,confirmed_on,sent_on"
+    assert len(lines) == 4
+    for secret in ("José", "Núñez", "ana@example.org", "Main St", "98104", "Nota"):
+        assert secret not in text
+
+
+def test_opt_in_csv_lists_only_supporters_who_asked(app, client, runner):
+    write_letters(client)
+    text = signed_in(app, runner).get("/staff/opt-ins.csv").get_data(as_text=True)
+    assert text.splitlines() == ["name,email,district,language,date",
+                                 f"José Núñez,ana@example.org,4,es,{utcnow().date().isoformat()}"]
+
+
+def test_district_page_says_which_data_answers_lookups(app, runner, tmp_path):
+    staff = signed_in(app, runner)
+    page = staff.get("/staff/districts").get_data(as_text=True)
+    assert "each lookup asks the county's live layer" in page
+    upload = tmp_path / "d.geojson"
+    upload.write_text(json.dumps(districts_geojson()))
+    assert runner.invoke(args=["districts", "import", str(upload)]).exit_code == 0
+    page = staff.get("/staff/districts").get_data(as_text=True)
+    assert "local copy of the district map: 9 districts" in page
+
+
+def test_purge_removes_supporters_details_from_old_finished_letters_and_keeps_the_counts(app, client, runner):
+    token = write_letters(client)
+    old = utcnow() - dt.timedelta(days=31)
+    with app.app_context():
+        for letter in db.session.scalars(db.select(Letter)):
+            letter.created_at = old
+        db.session.commit()
+    result = runner.invoke(args=["purge"])
+    assert "Purged 3 letters" in result.output
+    with app.app_context():
+        for letter in db.session.scalars(db.select(Letter)):
+            assert (letter.name, letter.email, letter.street, letter.city, letter.zip, letter.note) == \
+                ("", "", "", "", "", "")
+            assert letter.district and letter.language and letter.purged_at
+    staff = signed_in(app, runner)
+    assert "<strong>3</strong> letters in all" in staff.get("/staff/").get_data(as_text=True)
+    assert staff.get("/staff/opt-ins.csv").get_data(as_text=True).count("\n") == 1
+    gone = client.get(f"/letters/{token}")
+    assert gone.status_code == 410 and "details were deleted" in gone.get_data(as_text=True)
+
+
+def test_purge_keeps_recent_letters_and_letters_still_on_their_way(app, client, runner):
+    write_letters(client)
+    with app.app_context():
+        queued = db.session.scalars(db.select(Letter)).first()
+        queued.status, queued.created_at = "queued", utcnow() - dt.timedelta(days=40)
+        db.session.commit()
+    assert "Purged 0 letters" in runner.invoke(args=["purge"]).output
