@@ -23,10 +23,10 @@ def create_app(test_config=None):
     models.init_app(app)
     i18n.init_app(app)
     pdf.init_app(app)
-    ratelimit.init_app(app)
     views.init_app(app)
     delivery_pages.init_app(app)
     staff_pages.init_app(app)
     api.init_app(app)
+    ratelimit.init_app(app)
     cli.init_app(app)
     return app

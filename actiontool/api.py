@@ -6,7 +6,6 @@ from actiontool import lookup
 from actiontool.forms import AddressForm
 from actiontool.i18n import current_language
 from actiontool.letters import councilmember_for
-from actiontool.ratelimit import limiter, lookups
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -30,7 +29,6 @@ def _failure(error):
 
 
 @bp.get("/lookup")
-@limiter.limit(lookups)
 def lookup_address():
     """?street=&city=&zip=[&lang=es] -> {"district", "matched_address", "officials": [...]}."""
     form = AddressForm(request.args, meta={"csrf": False})

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from actiontool import confirmation
 from actiontool.forms import ButtonForm, SendForm
 from actiontool.letters import compose, letter_values
-from actiontool.ratelimit import limiter, submissions
 
 bp = Blueprint("delivery", __name__)
 
@@ -40,7 +39,6 @@ def render_status(letter, notice=None, status_code=200):
 
 
 @bp.post("/letters/<token>/send")
-@limiter.limit(submissions)
 def send(token):
     """Save the email choices and send the supporter a confirmation link."""
     letter = _letter_or_404(token)
@@ -61,6 +59,15 @@ def send(token):
                            send_form=form, notice=_messages()[outcome.code]), 422
 
 
+def send_form_again(token):
+    """After a CSRF failure: the letter page with what was typed and a fresh token."""
+    letter = _letter_or_404(token)
+    form = SendForm()
+    return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form,
+                           notice=_("This page was open for a while, so for your safety please check "
+                                    "your details and press the button again.")), 400
+
+
 @bp.get("/letters/<token>/status")
 def status(token):
     """Where the letter is: written, awaiting confirmation, queued, sent or failed."""
@@ -70,7 +77,6 @@ def status(token):
 
 
 @bp.post("/letters/<token>/resend")
-@limiter.limit(submissions)
 def resend(token):
     """Another confirmation link, for a letter still waiting for one."""
     _letter_or_404(token)
@@ -79,12 +85,12 @@ def resend(token):
     outcome = confirmation.resend_confirmation(token)
     if outcome.code == confirmation.OK:
         return render_template("check_email.html", letter=letter_values(token))
-    notice = _messages().get(outcome.code)
-    return render_status(letter_values(token), notice, 429 if outcome.code == confirmation.TOO_MANY_EMAILS else 200)
+    if outcome.code == confirmation.TOO_MANY_EMAILS:
+        return render_status(letter_values(token), _messages()[outcome.code], 429)
+    return render_status(letter_values(token))
 
 
 @bp.route("/confirm/<signed>", methods=["GET", "POST"])
-@limiter.limit(submissions, methods=["POST"])
 def confirm(signed):
     """The link in the confirmation email: a page with one button (so mail scanners that
     follow links confirm nothing), then the letter joins the queue."""

@@ -33,10 +33,15 @@ def address(display_name, addr_spec):
     return Address(display_name=header_text(display_name), addr_spec=addr_spec)
 
 
-def message_id(secret, letter_id, kind, recipient, domain):
-    """The same Message-ID for the same (letter, kind of message, recipient), every time."""
+def message_id(secret, letter_id, kind, recipient, domain, serial=""):
+    """The same Message-ID for the same (letter, kind of message, recipient), every time.
+
+    `serial` tells apart messages of one kind that are meant to be different
+    (a second confirmation link asked for by the supporter), so mail services do
+    not drop the new one as a duplicate.
+    """
     key = secret.encode() if isinstance(secret, str) else secret
-    digest = hmac.new(key, f"{letter_id}/{kind}/{recipient.lower()}".encode(), hashlib.sha256)
+    digest = hmac.new(key, f"{letter_id}/{kind}/{recipient.lower()}/{serial}".encode(), hashlib.sha256)
     return f"<{kind}.{digest.hexdigest()[:32]}@{domain}>"
 
 
@@ -81,8 +86,13 @@ def html_to_text(html):
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+# Long headers are folded at 998 characters, not 78: Python 3.11 folds encoded words in a way
+# that reads back with a doubled space ("Jorge L.  Barón").
+POLICY = SMTP.clone(max_line_length=998)
+
+
 def _message(subject, sender, to, text, html, message_id_value, when, reply_to=None, cc=None):
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=POLICY)
     message["Subject"] = header_text(subject)
     message["From"] = sender
     message["To"] = to
@@ -131,7 +141,7 @@ def to_official(letter, letter_html, settings, when):
     )
 
 
-def to_supporter(kind, letter, letter_html, links, settings, when):
+def to_supporter(kind, letter, letter_html, links, settings, when, serial=""):
     """A confirmation, reminder or failure notice, in the language the supporter used."""
     language = letter["ui_language"]
     context = {
@@ -163,6 +173,6 @@ def to_supporter(kind, letter, letter_html, links, settings, when):
         text=text,
         html=html,
         message_id_value=message_id(settings["secret"], letter["id"], kind, letter["email"],
-                                    settings["domain"]),
+                                    settings["domain"], serial),
         when=when,
     )

@@ -81,7 +81,7 @@ def build(row, config):
     }
     if row.kind in (CONFIRMATION, REMINDER):
         links["confirm"] = external_url("delivery.confirm", signed=confirmation_token(letter["token"]))
-    message = emails.to_supporter(row.kind, letter, letter_html, links, mail, when)
+    message = emails.to_supporter(row.kind, letter, letter_html, links, mail, when, serial=row.id)
     return message, config["MAIL_FROM"], [letter["email"]]
 
 

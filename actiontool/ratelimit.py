@@ -1,7 +1,9 @@
 """Per-IP limits on lookups and submissions (Flask-Limiter), with a translated page when reached.
 
 One process keeps counts in memory; several processes share them through
-ACTIONTOOL_RATELIMIT_STORAGE_URL, e.g. redis://127.0.0.1:6379.
+ACTIONTOOL_RATELIMIT_STORAGE_URL, e.g. redis://127.0.0.1:6379. Each app gets
+its own Limiter (settings never leak from one app to another), applied here to
+the endpoints it guards, so the views stay free of it.
 """
 
 from flask import current_app, jsonify, render_template, request
@@ -9,8 +11,6 @@ from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-limiter = Limiter(key_func=get_remote_address)
 
 
 def lookups():
@@ -21,12 +21,25 @@ def submissions():
     return current_app.config["RATELIMIT_SUBMISSIONS"]
 
 
+# endpoint -> (limit, methods it applies to; None for all)
+LIMITS = {
+    "api.lookup_address": (lookups, None),
+    "views.write": (submissions, ["POST"]),
+    "delivery.send": (submissions, None),
+    "delivery.resend": (submissions, None),
+    "delivery.confirm": (submissions, ["POST"]),
+}
+
+
 def init_app(app):
+    """Call after every blueprint is registered."""
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter.init_app(app)
+    limiter = Limiter(key_func=get_remote_address, app=app)
+    for endpoint, (limit, methods) in LIMITS.items():
+        app.view_functions[endpoint] = limiter.limit(limit, methods=methods)(app.view_functions[endpoint])
 
     @app.errorhandler(429)
     def too_many_requests(error):

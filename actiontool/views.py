@@ -25,7 +25,6 @@ from actiontool.letters import (
     save_letter,
 )
 from actiontool.pdf import letter_pdf
-from actiontool.ratelimit import limiter, submissions
 
 bp = Blueprint("views", __name__)
 csrf = CSRFProtect()
@@ -41,7 +40,6 @@ def index():
 
 
 @bp.route("/write", methods=["GET", "POST"])
-@limiter.limit(submissions, methods=["POST"])
 def write():
     """The letter form: find the supporter's district, then save the letter and show it."""
     form = LetterForm()
@@ -154,6 +152,10 @@ def init_app(app):
                 outcome_message=_("This page was open for a while, so for your safety "
                                   "please check your details and press the button again."),
             ), 400
+        if request.endpoint == "delivery.send":
+            from actiontool.delivery_pages import send_form_again
+
+            return send_form_again(request.view_args["token"])
         return _error_page(400, _("Please try again"),
                            _("This page expired. Please go back, reload it and try again."))
 

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
-METHODS = [("actiontool/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [("actiontool/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
