@@ -12,6 +12,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from actiontool import outbox
+from actiontool.letters import official_changed
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
 
 SALT = "confirm-letter"
@@ -25,6 +26,7 @@ NO_EMAIL_FOR_OFFICIAL = "no_email_for_official"
 TOO_MANY_EMAILS = "too_many_emails"
 DAILY_LIMIT = "daily_limit"
 NOT_FOUND = "not_found"
+OFFICIAL_CHANGED = "official_changed"
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ def request_email_delivery(token, email, wants_copy, opt_in):
         return refused
     if not letter.recipient.get("email"):
         return Outcome(NO_EMAIL_FOR_OFFICIAL, token)
+    if official_changed(letter):
+        return Outcome(OFFICIAL_CHANGED, token)
     if _hourly_cap_reached(email):
         return Outcome(TOO_MANY_EMAILS, token)
     if not _move(letter, LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION,

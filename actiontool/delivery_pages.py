@@ -30,7 +30,17 @@ def _messages():
             "You have already sent a letter to this official today. Thank you! One letter a "
             "day from each person is what we send, so that every letter counts."),
         confirmation.ALREADY: _("This link was already used: your letter is confirmed."),
+        confirmation.OFFICIAL_CHANGED: _(
+            "The official you wrote to no longer holds this office, so this letter cannot be sent. "
+            "Please write a new letter: it will go to whoever holds the office now."),
     }
+
+
+def _already_notice(letter):
+    """Say "already confirmed" only when it is true (not for held or cancelled letters)."""
+    if letter["status"] in ("queued", "sent", "failed"):
+        return _messages()[confirmation.ALREADY]
+    return None
 
 
 def render_status(letter, notice=None, status_code=200):
@@ -108,11 +118,13 @@ def confirm(signed):
     form = ButtonForm()
     if request.method == "GET" or not form.validate():
         if letter["status"] != "awaiting_confirmation":
-            return render_status(letter, _messages()[confirmation.ALREADY])
+            return render_status(letter, _already_notice(letter))
         return render_template("confirm.html", letter=letter, form=form,
                                letter_html=compose(letter))
     outcome = confirmation.confirm(token)
     letter = letter_values(token)
+    if outcome.code == confirmation.ALREADY:
+        return render_status(letter, _already_notice(letter))
     if outcome.code == confirmation.OK:
         # Post/Redirect/Get: reloading the status page never posts the confirmation again.
         return redirect(url_for("delivery.status", token=token, confirmed=1))

@@ -164,20 +164,39 @@ def _successor_name(letter):
     return successor.name if successor else None
 
 
+# Outcomes of readdress().
+READDRESSED, NOT_HELD, VACANT, NO_EMAIL = "readdressed", "not_held", "vacant", "no_email"
+
+
 def readdress(token):
-    """Send a held letter to whoever now holds its office; False when the office is vacant."""
+    """Send a held letter to whoever now holds its office.
+
+    Returns READDRESSED; NOT_HELD (unknown token, or no longer held); VACANT
+    (nobody holds the office); or NO_EMAIL (the successor takes printed letters only).
+    """
     letter = db.session.scalar(db.select(Letter).where(Letter.token == token,
                                                        Letter.status == LetterStatus.HELD))
-    successor = letter and _successor(letter)
-    if not successor:
-        return False
+    if letter is None:
+        return NOT_HELD
+    successor = _successor(letter)
+    if successor is None:
+        return VACANT
+    if not successor.email:
+        return NO_EMAIL
     letter.official_id, letter.recipient = successor.id, recipient_snapshot(successor)
     letter.status = LetterStatus.QUEUED if letter.confirmed_at else LetterStatus.AWAITING_CONFIRMATION
     for message in db.session.scalars(db.select(OutboxMessage).where(
             OutboxMessage.letter_id == letter.id, OutboxMessage.status == OutboxMessage.HELD)):
         message.status, message.next_attempt_at = OutboxMessage.PENDING, utcnow()
     db.session.commit()
-    return True
+    return READDRESSED
+
+
+def official_changed(letter):
+    """Whether the person the letter was written to no longer holds its office (name or email)."""
+    official = letter.official
+    return official is None or official.name != letter.recipient["name"] or \
+        official.email != letter.recipient.get("email", "")
 
 
 def cancel(token):

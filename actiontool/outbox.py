@@ -136,7 +136,12 @@ def _retry_later(row, reason, config):
 
 
 def _deliver_one(row, transport, config):
-    message, sender, recipients = build(row, config)
+    try:
+        message, sender, recipients = build(row, config)
+    except Exception as error:  # one bad row must never stop the others
+        current_app.logger.exception("outbox row %s could not be composed", row.id)
+        _failed(row, f"could not compose the message: {error.__class__.__name__}")
+        return "failed"
     try:
         refused = transport.send(message, sender, recipients)
     except PermanentFailure as error:

@@ -167,6 +167,8 @@ def _check_row(row, line):
             problems.append(Problem(line, "email", "bad_email"))
     if row["verified_on"]:
         try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["verified_on"]):
+                raise ValueError(row["verified_on"])
             dt.date.fromisoformat(row["verified_on"])
         except ValueError:
             problems.append(Problem(line, "verified_on", "bad_date"))

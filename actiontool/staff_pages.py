@@ -222,9 +222,16 @@ def held_letters():
 def letter_readdress(token):
     if not ButtonForm().validate():
         abort(400)
-    if not letters.readdress(token):
+    outcome = letters.readdress(token)
+    if outcome == letters.NOT_HELD:
+        abort(404)
+    if outcome == letters.VACANT:
         return _page("staff/held.html", 409, letters=letters.held_letters(), form=ButtonForm(), notice=_(
             "Nobody holds that office in the roster now. Add the new official first, then re-address."))
+    if outcome == letters.NO_EMAIL:
+        return _page("staff/held.html", 409, letters=letters.held_letters(), form=ButtonForm(), notice=_(
+            "The new official has no email address in the roster, so this letter cannot be emailed. "
+            "Add their email first, or cancel the letter."))
     return redirect(url_for("staff.held_letters"))
 
 
