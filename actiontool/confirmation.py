@@ -143,5 +143,7 @@ def confirm(token):
                  confirmed_at=utcnow()):
         return Outcome(ALREADY, token)
     outbox.enqueue(letter, outbox.TO_OFFICIAL)
+    if letter.wants_copy:
+        outbox.enqueue(letter, outbox.COPY_TO_SUPPORTER)
     db.session.commit()
     return Outcome(OK, token)

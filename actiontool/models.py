@@ -116,6 +116,8 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Which worker run holds the row: a run sends only rows it still holds.
+    claim_token: Mapped[str] = mapped_column(String(32), default="")
     last_error: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -3,16 +3,23 @@ then delivered by `actiontool worker`, retried with backoff, and never lost.
 
 Claiming: a worker takes a small batch of due rows in one short transaction
 (`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never
-take the same row), marks them `sending` with a lease, and commits. Each
-message is then sent and its outcome committed on its own. A worker killed
-mid-send leaves its rows `sending`; when the lease runs out another run takes
-them and sends them again, with the same Message-ID.
+take the same row), marks them `sending` with its claim token and a lease, and
+commits. Just before each send it renews that row's lease, only if the row is
+still its own (a slow run whose lease ran out skips rows another worker took).
+Each outcome is committed on its own. A worker killed mid-send leaves its rows
+`sending`; when the lease runs out another run takes them and sends them
+again, with the same Message-ID.
+
+The supporter's copy of a letter is its own row (same message, same
+Message-ID, envelope to the supporter only), so retrying the official never
+sends the supporter another copy.
 """
 
 import datetime as dt
 import fcntl
 import os
 import random
+import secrets
 import signal
 import time
 from contextlib import contextmanager
@@ -29,6 +36,7 @@ from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
 CONFIRMATION = "confirmation"
 REMINDER = "reminder"
 TO_OFFICIAL = "to_official"
+COPY_TO_SUPPORTER = "copy_to_supporter"
 FAILURE_NOTICE = "failure_notice"
 BATCH = 20
 
@@ -71,10 +79,10 @@ def build(row, config):
     letter_html = compose(letter)
     when = dt.datetime.now(dt.timezone.utc)
     mail = settings(config)
-    if row.kind == TO_OFFICIAL:
+    if row.kind in (TO_OFFICIAL, COPY_TO_SUPPORTER):
         message = emails.to_official(letter, letter_html, mail, when)
-        recipients = [letter["recipient"]["email"]] + ([letter["email"]] if letter["wants_copy"] else [])
-        return message, config["MAIL_FROM"], recipients
+        envelope = letter["recipient"]["email"] if row.kind == TO_OFFICIAL else letter["email"]
+        return message, config["MAIL_FROM"], [envelope]
     links = {
         "status": external_url("delivery.status", token=letter["token"]),
         "pdf": external_url("views.letter_as_pdf", token=letter["token"]),
@@ -85,7 +93,7 @@ def build(row, config):
     return message, config["MAIL_FROM"], [letter["email"]]
 
 
-def _claim(limit, lease_seconds):
+def _claim(limit, lease_seconds, token):
     now = utcnow()
     due = or_(
         and_(OutboxMessage.status == OutboxMessage.PENDING, OutboxMessage.next_attempt_at <= now),
@@ -97,10 +105,21 @@ def _claim(limit, lease_seconds):
         .limit(limit).with_for_update(skip_locked=True)
     ).all()
     for row in rows:
-        row.status = OutboxMessage.SENDING
+        row.status, row.claim_token = OutboxMessage.SENDING, token
         row.claimed_until = now + dt.timedelta(seconds=lease_seconds)
     db.session.commit()
     return [row.id for row in rows]
+
+
+def _still_mine(row_id, lease_seconds, token):
+    """Renew the lease of a row this run claimed; False if another worker has taken it since."""
+    renewed = db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token,
+               OutboxMessage.status == OutboxMessage.SENDING)
+        .values(claimed_until=utcnow() + dt.timedelta(seconds=lease_seconds)))
+    db.session.commit()
+    return renewed.rowcount == 1
 
 
 def _sent(row):
@@ -183,9 +202,12 @@ def deliver_due(config):
     """Send every message that is due, over one connection; return counts by outcome."""
     counts = {"sent": 0, "retry": 0, "failed": 0, "reminders": queue_reminders(config)}
     transport = open_transport(config["MAIL_URL"], timeout=float(config["MAIL_TIMEOUT"]))
+    lease, token = float(config["MAIL_LEASE_SECONDS"]), secrets.token_hex(16)
     try:
-        while ids := _claim(BATCH, float(config["MAIL_LEASE_SECONDS"])):
+        while ids := _claim(BATCH, lease, token):
             for position, row_id in enumerate(ids):
+                if not _still_mine(row_id, lease, token):
+                    continue
                 row = db.session.get(OutboxMessage, row_id)
                 try:
                     outcome = _deliver_one(row, transport, config)

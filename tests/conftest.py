@@ -12,7 +12,6 @@ import pytest
 from actiontool import MIGRATIONS, create_app
 from actiontool.models import db
 from actiontool.roster import apply_roster, parse_roster
-from tests.smtp_server import SmtpServer
 from tests.fake_services import (
     OUTSIDE_POINT,
     FakeCensusGeocoder,
@@ -20,6 +19,7 @@ from tests.fake_services import (
     census_match,
     district_center,
 )
+from tests.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
 ROSTER = (ROOT / "officials.csv").read_text(encoding="utf-8")
