@@ -112,13 +112,13 @@ def _claim(limit, lease_seconds, token):
 
 
 def _still_mine(row_id, lease_seconds, token):
-    """Renew the lease of a row this run claimed; False if another worker has taken it since."""
+    """Renew the lease of a row this run claimed (the caller commits); False if another worker
+    has taken it since."""
     renewed = db.session.execute(
         db.update(OutboxMessage)
         .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token,
                OutboxMessage.status == OutboxMessage.SENDING)
         .values(claimed_until=utcnow() + dt.timedelta(seconds=lease_seconds)))
-    db.session.commit()
     return renewed.rowcount == 1
 
 
@@ -205,22 +205,25 @@ def deliver_due(config):
     lease, token = float(config["MAIL_LEASE_SECONDS"]), secrets.token_hex(16)
     try:
         while ids := _claim(BATCH, lease, token):
+            mine = True  # the first row was claimed a moment ago
             for position, row_id in enumerate(ids):
-                if not _still_mine(row_id, lease, token):
-                    continue
-                row = db.session.get(OutboxMessage, row_id)
-                try:
-                    outcome = _deliver_one(row, transport, config)
-                except TransportUnavailable as error:
-                    # The server is down: every message claimed in this batch waits and retries.
-                    for waiting in [row] + [db.session.get(OutboxMessage, i) for i in ids[position + 1:]]:
-                        _retry_later(waiting, str(error), config)
-                    db.session.commit()
-                    current_app.logger.warning("mail server unavailable: %s", error)
-                    counts["retry"] += len(ids) - position
-                    return counts
+                if mine:
+                    row = db.session.get(OutboxMessage, row_id)
+                    try:
+                        outcome = _deliver_one(row, transport, config)
+                    except TransportUnavailable as error:
+                        # The server is down: the messages claimed in this batch wait and retry.
+                        for waiting in [row] + [db.session.get(OutboxMessage, i) for i in ids[position + 1:]]:
+                            _retry_later(waiting, str(error), config)
+                        db.session.commit()
+                        current_app.logger.warning("mail server unavailable: %s", error)
+                        counts["retry"] += len(ids) - position
+                        return counts
+                    counts[outcome] += 1
+                # Renew the next row's lease in the same commit as this outcome: one commit a message.
+                following = ids[position + 1] if position + 1 < len(ids) else None
+                mine = _still_mine(following, lease, token) if following else True
                 db.session.commit()
-                counts[outcome] += 1
     finally:
         transport.close()
     return counts

@@ -209,7 +209,7 @@ def test_a_name_with_a_line_break_never_adds_a_header_or_a_recipient(app, client
 
     assert delivery.rcpt_tos == [OFFICIAL[1]]
     assert [copy.rcpt_tos for copy in copy_of(smtp, delivery)] == [[SUPPORTER_EMAIL]]
-    assert header_names(delivery) == LETTER_HEADERS
+    assert sorted(header_names(delivery)) == sorted(LETTER_HEADERS)
     message = delivery.message
     assert "Bcc" not in message
     assert only_address(message, "To") == OFFICIAL
@@ -220,7 +220,7 @@ def test_a_name_with_a_line_break_never_adds_a_header_or_a_recipient(app, client
         assert "\r" not in str(message[header]) and "\n" not in str(message[header])
 
     [confirmation] = confirmations(smtp)
-    assert header_names(confirmation) == SUPPORTER_HEADERS
+    assert sorted(header_names(confirmation)) == sorted(SUPPORTER_HEADERS)
     assert only_address(confirmation.message, "To") == (one_line, SUPPORTER_EMAIL)
     assert all(len(r.rcpt_tos) == 1 for r in smtp.received)
     assert not any("victim@example.org" in r.rcpt_tos or "x@example.org" in r.rcpt_tos for r in smtp.received)
