@@ -114,10 +114,10 @@ def _claim(limit, lease_seconds, token):
 def _still_mine(row_id, lease_seconds, token):
     """Renew the lease of a row this run claimed (the caller commits); False if another worker
     has taken it since."""
+    table = OutboxMessage.__table__
     renewed = db.session.execute(
-        db.update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token,
-               OutboxMessage.status == OutboxMessage.SENDING)
+        table.update()
+        .where(table.c.id == row_id, table.c.claim_token == token, table.c.status == OutboxMessage.SENDING)
         .values(claimed_until=utcnow() + dt.timedelta(seconds=lease_seconds)))
     return renewed.rowcount == 1
 
