@@ -199,10 +199,47 @@ def official_changed(letter):
         official.email != letter.recipient.get("email", "")
 
 
+def failed_letters():
+    """Letters whose delivery failed, newest first, with the mail server's last answer."""
+    letters = db.session.scalars(db.select(Letter).where(Letter.status == LetterStatus.FAILED)
+                                 .order_by(Letter.created_at.desc())).all()
+    result = []
+    for letter in letters:
+        last = db.session.scalar(db.select(OutboxMessage).where(
+            OutboxMessage.letter_id == letter.id, OutboxMessage.status == OutboxMessage.FAILED)
+            .order_by(OutboxMessage.id.desc()).limit(1))
+        result.append(dict(letter_dict(letter), error=last.last_error if last else ""))
+    return result
+
+
+def retry(token):
+    """Queue a letter the official's server refused once more (after staff fixed what was wrong).
+
+    If the same person still holds the office, the roster's current email is used (a corrected
+    address); a letter is never retried to someone else.
+    """
+    letter = db.session.scalar(db.select(Letter).where(
+        Letter.token == token, Letter.status == LetterStatus.FAILED, Letter.failure_reason == "refused"))
+    if letter is None:
+        return False
+    current = _successor(letter)
+    if current is None or current.name != letter.recipient["name"] or not current.email:
+        return False
+    letter.official_id, letter.recipient = current.id, recipient_snapshot(current)
+    message = db.session.scalar(db.select(OutboxMessage).where(
+        OutboxMessage.letter_id == letter.id, OutboxMessage.kind == "to_official"))
+    now = utcnow()
+    message.status, message.attempts, message.last_error = OutboxMessage.PENDING, 0, ""
+    message.next_attempt_at = message.created_at = now
+    letter.status, letter.failure_reason = LetterStatus.QUEUED, ""
+    db.session.commit()
+    return True
+
+
 def cancel(token):
-    """Cancel a held letter: it will not be sent (the supporter can still print it)."""
-    letter = db.session.scalar(db.select(Letter).where(Letter.token == token,
-                                                       Letter.status == LetterStatus.HELD))
+    """Cancel a held or failed letter: it will not be sent (the supporter can still print it)."""
+    letter = db.session.scalar(db.select(Letter).where(
+        Letter.token == token, Letter.status.in_([LetterStatus.HELD, LetterStatus.FAILED])))
     if letter is None:
         return False
     letter.status = LetterStatus.CANCELLED

@@ -235,6 +235,24 @@ def letter_readdress(token):
     return redirect(url_for("staff.held_letters"))
 
 
+@bp.get("/letters/failed")
+@staff_required
+def failed_letters():
+    return _page("staff/failed.html", letters=letters.failed_letters(), form=ButtonForm())
+
+
+@bp.post("/letters/<token>/retry")
+@staff_required
+def letter_retry(token):
+    if not ButtonForm().validate():
+        abort(400)
+    if not letters.retry(token):
+        return _page("staff/failed.html", 409, letters=letters.failed_letters(), form=ButtonForm(), notice=_(
+            "This letter cannot be sent again: its official has left or has no email address now. "
+            "Cancel it; the supporter can still print it."))
+    return redirect(url_for("staff.failed_letters"))
+
+
 @bp.post("/letters/<token>/cancel")
 @staff_required
 def letter_cancel(token):
@@ -242,7 +260,8 @@ def letter_cancel(token):
         abort(400)
     if not letters.cancel(token):
         abort(404)
-    return redirect(url_for("staff.held_letters"))
+    back = "staff.failed_letters" if request.args.get("back") == "failed" else "staff.held_letters"
+    return redirect(url_for(back))
 
 
 @bp.get("/roster.csv")
