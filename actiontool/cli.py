@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from actiontool import accounts, districts, outbox, retention, roster
+from actiontool import accounts, districts, outbox, printing, retention, roster, signers
 from actiontool.county_gis import DistrictLayer
 from actiontool.webservice import ServiceUnavailable
 
@@ -207,7 +207,54 @@ def purge():
     click.echo("Purged {letters} letters and {lookups} cached lookups.".format(**counts))
 
 
+@click.command("print")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="The PDF to write.")
+@click.option("--language", type=click.Choice(["en", "es", "both"]), default="en",
+              help="Letter language for rows that leave it empty.")
+@with_appcontext
+def print_sheet(sheet, output, language):
+    """Letters for every signer of a sign-up sheet (CSV), in one PDF sorted for delivery."""
+    with open(sheet, encoding="utf-8-sig", newline="") as source:
+        letters, problems = signers.read_signers(source.read(), default_language=language)
+    for problem in problems:
+        click.echo(f"{sheet}:{problem}", err=True)
+    if not letters:
+        raise click.ClickException("No letters to print.")
+    with click.progressbar(length=100, label=f"Rendering {len(letters)} letters") as bar:
+        def progress(done, total):
+            bar.update(round(100 * done / total) - bar.pos)
+        pdf = printing.render_batch(letters, progress=progress)
+    with open(output, "wb") as out:
+        out.write(pdf)
+    click.echo(f"Wrote {len(letters)} letters to {output}" +
+               (f"; {len(problems)} row(s) need fixing (listed above)." if problems else "."))
+    if problems:
+        sys.exit(3)
+
+
+@click.command("print-blank")
+@click.option("--district", type=click.Choice([str(n) for n in range(1, 10)]), required=True)
+@click.option("--copies", type=click.IntRange(1, 500), default=10)
+@click.option("--language", type=click.Choice(["en", "es", "both"]), default="en")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
+@with_appcontext
+def print_blank(district, copies, language, output):
+    """Blank letters to one district's councilmember, with lines to write a name and address."""
+    from actiontool.letters import councilmember_for, recipient_snapshot
+
+    official = councilmember_for(district)
+    if official is None:
+        raise click.ClickException(f"No councilmember for district {district} in the roster.")
+    letters = printing.blank_letters(recipient_snapshot(official), district, language, copies)
+    with open(output, "wb") as out:
+        out.write(printing.render_batch(letters))
+    click.echo(f"Wrote {copies} blank letters for district {district} to {output}.")
+
+
 def init_app(app):
+    app.cli.add_command(print_sheet)
+    app.cli.add_command(print_blank)
     app.cli.add_command(users_cli)
     app.cli.add_command(purge)
     app.cli.add_command(roster_cli)

@@ -1,0 +1,106 @@
+"""Printing many letters at once: sorted for delivery, a cover sheet per office, both cores.
+
+The parent process composes every letter's HTML (cheap, needs the app's
+templates); worker processes, started with WeasyPrint already imported, turn
+chunks of that HTML into PDF (the expensive part); pypdf joins the chunks in
+order. Everything here takes and returns plain values.
+"""
+
+import io
+import multiprocessing
+import os
+import re
+import unicodedata
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from pypdf import PdfWriter
+
+from actiontool.i18n import force_locale
+from actiontool.letters import compose
+
+CHUNK = 20  # letters per rendering task: big enough to amortise, small enough to balance two cores
+BLANK = {"name": "_" * 34, "street": "_" * 34, "city": "_" * 18, "zip": "_" * 8}
+
+_worker_renderer = None
+
+
+def _start_worker(static_folder):
+    """Runs once in each worker process: WeasyPrint imported, fonts and stylesheet loaded."""
+    global _worker_renderer
+    from actiontool.pdf import PdfRenderer
+
+    _worker_renderer = PdfRenderer(static_folder)
+
+
+def _render_chunk(html):
+    return _worker_renderer.render(html)
+
+
+def surname_key(name):
+    """Sort key: the last word of the name, without accents or case ("Núñez" ~ "nunez")."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    words = re.findall(r"[a-z0-9]+", plain)
+    return (words[-1] if words else "", plain)
+
+
+def delivery_order(letters):
+    """Letters sorted by district (council districts in number order), then surname."""
+    return sorted(letters, key=lambda letter: (int(letter["district"] or 99), surname_key(letter["name"])))
+
+
+def _pages(letters, cover_language):
+    """The document as a list of HTML blocks: a cover sheet before each district's letters."""
+    blocks, current = [], None
+    ordered = delivery_order(letters)
+    counts = {}
+    for letter in ordered:
+        counts[letter["district"]] = counts.get(letter["district"], 0) + 1
+    for letter in ordered:
+        if letter["district"] != current:
+            current = letter["district"]
+            with force_locale(cover_language):
+                blocks.append(render_template("pdf/cover.html", recipient=letter["recipient"],
+                                              district=current, count=counts[current]))
+        blocks.append(str(compose(letter)))
+    return blocks
+
+
+def _document(blocks, title):
+    return render_template("pdf/batch.html", body="\n".join(blocks), title=title)
+
+
+def render_batch(letters, cover_language="en", processes=None, progress=None):
+    """One PDF of every letter, in delivery order with cover sheets, rendered on all cores.
+
+    `letters` are plain dicts as letters.compose takes them, each with `district`
+    and `recipient`. `progress(done, total)` is called as chunks finish.
+    """
+    blocks = _pages(letters, cover_language)
+    title = _("Letters for delivery")
+    chunks = [_document(blocks[i:i + CHUNK], title) for i in range(0, len(blocks), CHUNK)]
+    if not chunks:
+        return b""
+    processes = processes or min(len(chunks), os.cpu_count() or 1, 2)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "actiontool.pdf"])
+    writer = PdfWriter()
+    with context.Pool(processes, initializer=_start_worker,
+                      initargs=(current_app.static_folder,)) as pool:
+        for done, pdf in enumerate(pool.imap(_render_chunk, chunks), start=1):
+            writer.append(io.BytesIO(pdf))
+            if progress:
+                progress(done, len(chunks))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def blank_letters(recipient, district, language, copies):
+    """Letters with lines to write a name and address by hand, for people who sign on paper."""
+    from actiontool.models import utcnow
+
+    letter = {"name": BLANK["name"], "street": BLANK["street"], "city": BLANK["city"],
+              "zip": BLANK["zip"], "note": "", "language": language, "recipient": recipient,
+              "district": district, "created_at": utcnow()}
+    return [dict(letter) for _ in range(copies)]

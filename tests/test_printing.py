@@ -1,0 +1,122 @@
+"""Printing many letters: a sign-up sheet in, one PDF out, sorted for delivery with cover sheets."""
+
+import io
+
+import pypdf
+import pytest
+
+from actiontool.printing import delivery_order, surname_key
+from tests.conftest import HOME
+
+HEADER = "name,street,city,zip,language,email,phone,note,district\n"
+
+
+def pages_of(path):
+    """Each page's text, with line breaks as they come (the cover's title may wrap)."""
+    return [page.extract_text() for page in pypdf.PdfReader(str(path)).pages]
+
+
+def flat(text):
+    return " ".join(text.split())
+
+
+def sheet(tmp_path, rows):
+    path = tmp_path / "signers.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return str(path)
+
+
+def test_sheet_prints_every_good_signer_sorted_by_district_then_surname_with_cover_sheets(runner, tmp_path):
+    path = sheet(tmp_path, [
+        "Ana López,1 Pine St,Seattle,98104,es,,,,4\n",
+        "Bob Zed,2 Pine St,Seattle,98104,en,,,,1\n",
+        f"Carla Abad,{HOME['street']},{HOME['city']},{HOME['zip']},both,,,Por mi barrio,\n",  # looked up: 4
+    ])
+    output = tmp_path / "letters.pdf"
+    result = runner.invoke(args=["print", path, "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 3 letters" in result.output
+    pages = pages_of(output)
+    starts = [next(i for i, text in enumerate(pages) if needle in flat(text)) for needle in (
+        "Letters for Councilmember Rod", "Bob Zed", "Letters for Councilmember Jorge L. Barón",
+        "Carla Abad", "Ana López")]
+    assert starts == sorted(starts)
+    assert "1 letter" in pages[starts[0]] and "2 letters" in pages[starts[2]]
+    assert "516 Third Avenue, Room 1200" in pages[starts[2]]
+    carla = " ".join(pages[starts[3]:starts[4]])
+    assert "Estimado concejal Barón:" in carla and "Dear Councilmember Barón:" in carla
+    assert "Por mi barrio" in carla
+    assert "Estimado concejal Barón:" in pages[starts[4]]  # Ana wrote in Spanish
+
+
+def test_bad_rows_are_listed_by_line_and_the_good_ones_still_print(runner, tmp_path):
+    path = sheet(tmp_path, [
+        "Ana López,1 Pine St,Seattle,98104,es,,,,4\n",
+        "No Street,,Seattle,98104,en,,,,\n",
+        "Far Away,1 Main St,Spokane,99201,en,,,,\n",
+        "Bad Email,1 Main St,Seattle,98104,en,not-an-email,,,2\n",
+    ])
+    output = tmp_path / "letters.pdf"
+    result = runner.invoke(args=["print", path, "-o", str(output)])
+    assert result.exit_code == 3
+    assert "line 3: street: Please enter your street address." in result.output
+    assert "line 4: That ZIP code is not in King County" in result.output
+    assert "line 5: email: Please enter an email address like name@example.com." in result.output
+    assert "Wrote 1 letters" in result.output
+    assert any("Ana López" in text for text in pages_of(output))
+
+
+def test_a_sheet_without_the_needed_columns_prints_nothing(runner, tmp_path):
+    path = tmp_path / "signers.csv"
+    path.write_text("nombre,calle\nAna,1 Pine\n", encoding="utf-8")
+    result = runner.invoke(args=["print", str(path), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code != 0
+    assert "missing columns: name, street, city, zip" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_many_letters_render_in_chunks_and_stay_in_order(runner, tmp_path):
+    rows = [f"Signer {n:02d},{n} Pine St,Seattle,98104,en,,,,{1 + n % 3}\n" for n in range(45)]
+    output = tmp_path / "letters.pdf"
+    result = runner.invoke(args=["print", sheet(tmp_path, rows), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    pages = pages_of(output)
+    signers = [next(word for word in text.split("\n") if word.startswith("Signer ")) for text in pages
+               if text.startswith("Signer ")]
+    expected = sorted((f"Signer {n:02d}" for n in range(45)), key=lambda s: (1 + int(s[-2:]) % 3, s))
+    assert signers == expected
+    assert sum(text.startswith("Letters for ") for text in pages) == 3
+
+
+def test_blank_letters_have_lines_to_fill_in_for_one_district(runner, tmp_path):
+    output = tmp_path / "blank.pdf"
+    result = runner.invoke(args=["print-blank", "--district", "8", "--copies", "3", "--language", "es",
+                                 "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    pages = pages_of(output)
+    assert "Letters for Councilmember Teresa Mosqueda" in flat(pages[0]) and "3 letters" in pages[0]
+    letters = [text for text in pages[1:] if "Estimada concejala Mosqueda:" in text]
+    assert len(letters) == 3
+    assert all("_____" in text for text in letters)
+
+
+@pytest.mark.parametrize("names, expected", [
+    (["Ana López", "carla abad", "José Núñez", "Bob Zed"],
+     ["carla abad", "Ana López", "José Núñez", "Bob Zed"]),
+])
+def test_surnames_sort_without_accents_or_case(names, expected):
+    assert sorted(names, key=surname_key) == expected
+
+
+def test_delivery_order_is_district_number_then_surname():
+    letters = [{"district": d, "name": n} for d, n in [("10", "A Z"), ("2", "B Y"), ("2", "C A"), ("9", "D D")]]
+    assert [(letter["district"], letter["name"]) for letter in delivery_order(letters)] == [
+        ("2", "C A"), ("2", "B Y"), ("9", "D D"), ("10", "A Z")]
+
+
+def test_printing_output_is_a_real_pdf(runner, tmp_path):
+    output = tmp_path / "letters.pdf"
+    runner.invoke(args=["print", sheet(tmp_path, ["Ana López,1 Pine St,Seattle,98104,es,,,,4\n"]),
+                        "-o", str(output)])
+    reader = pypdf.PdfReader(io.BytesIO(output.read_bytes()))
+    assert all([float(v) for v in page.mediabox] == [0, 0, 612, 792] for page in reader.pages)
