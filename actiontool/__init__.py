@@ -17,7 +17,19 @@ def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
     config.load(app, test_config)
 
-    from actiontool import api, cli, delivery_pages, i18n, models, pdf, privacy, ratelimit, staff_pages, views
+    from actiontool import (
+        api,
+        cli,
+        delivery_pages,
+        event_pages,
+        i18n,
+        models,
+        pdf,
+        privacy,
+        ratelimit,
+        staff_pages,
+        views,
+    )
 
     privacy.init_app(app)
     models.init_app(app)
@@ -26,6 +38,7 @@ def create_app(test_config=None):
     views.init_app(app)
     delivery_pages.init_app(app)
     staff_pages.init_app(app)
+    event_pages.init_app(app)
     api.init_app(app)
     ratelimit.init_app(app)
     cli.init_app(app)

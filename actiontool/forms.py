@@ -1,12 +1,14 @@
-"""The supporter's form: fields, limits and messages (lazy, so they follow the page's language)."""
+"""The forms: fields, limits and messages (lazy, so they follow the page's language)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -14,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from actiontool.letters import NOTE_MAX_LENGTH
 
@@ -154,3 +156,40 @@ class OfficialForm(FlaskForm):
                                  validators=[_too_long(1000)])
     source = TextAreaField(_l("Source"), filters=[_strip], validators=[_too_long(2000)])
     verified_on = StringField(_l("Verified on (YYYY-MM-DD)"), filters=[_strip], validators=[_too_long(10)])
+
+
+class EventForm(FlaskForm):
+    """A community event."""
+
+    name = StringField(_l("Event name"), filters=[_strip],
+                       validators=[DataRequired(_l("Please give the event a name.")), _too_long(120)])
+    date = DateField(_l("Date"), validators=[DataRequired(_l("Please enter the date, like 2026-11-28."))])
+    place = StringField(_l("Place (optional)"), filters=[_strip], validators=[Optional(), _too_long(200)])
+
+
+class EventSignerForm(LetterForm):
+    """One signer at an event: the letter form, plus their agreement to have it emailed."""
+
+    email_it = BooleanField(_l("The signer agrees that we also email the letter"))
+
+
+class SheetUploadForm(FlaskForm):
+    """A sign-up sheet in the CSV template's format."""
+
+    file = FileField(_l("Sign-up sheet (CSV)"), validators=[FileRequired(_l("Please choose a CSV file."))])
+
+
+class BlankLettersForm(FlaskForm):
+    district = SelectField(_l("District"), choices=[SelectChoice("all", _l("Every district"))] +
+                           [SelectChoice(str(n)) for n in range(1, 10)], default="all")
+    copies = IntegerField(_l("Copies for each district"), default=10,
+                          validators=[NumberRange(1, 200, _l("Between 1 and 200, please."))])
+    language = SelectField(_l("Language of the letter"), choices=[
+        SelectChoice("en", _l("English")), SelectChoice("es", _l("Spanish")),
+        SelectChoice("both", _l("Spanish and English"))])
+
+
+class PacketForm(FlaskForm):
+    office = SelectField(_l("Official"), choices=[], validate_choice=True)
+    since = DateField(_l("From"), validators=[DataRequired(_l("Please enter the date, like 2026-11-28."))])
+    until = DateField(_l("To"), validators=[DataRequired(_l("Please enter the date, like 2026-11-28."))])

@@ -160,3 +160,20 @@ def finder():
     if "district_finder" not in extensions:
         extensions["district_finder"] = DistrictFinder(current_app.config)
     return extensions["district_finder"]
+
+
+def resolve(values):
+    """(district, councilmember) for a form's values: the district chosen by hand, or looked up.
+
+    Raises LookupFailed, with UNAVAILABLE when the roster has nobody for the district.
+    """
+    from actiontool.letters import councilmember_for
+
+    district = values.get("district")
+    if not district:
+        district = finder().find(values["street"], values["city"], values["zip"], values.get("candidate")).district
+    official = councilmember_for(district)
+    if official is None:
+        current_app.logger.error("roster has no councilmember for district %s", district)
+        raise LookupFailed(UNAVAILABLE)
+    return district, official

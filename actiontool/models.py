@@ -91,10 +91,49 @@ class Letter(db.Model):
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     failure_reason: Mapped[str] = mapped_column(String(40), default="")
+    # Letters collected at an event are witnessed by a canvasser: no email confirmation.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), nullable=True,
+                                                 index=True)
     # Set when the retention period removed the supporter's name, email, address and note.
     purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
     official: Mapped[Official | None] = relationship()
+
+
+class Event(db.Model):
+    """A community event where canvassers collect signed letters."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    date: Mapped[dt.date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PrintJob(db.Model):
+    """A PDF of many letters, rendered in the background by the worker; kept until downloaded
+    or a day has passed."""
+
+    __tablename__ = "print_jobs"
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    params: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default=QUEUED)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    letters: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(String(300), default="")
+    requested_by: Mapped[str] = mapped_column(String(254))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class OutboxMessage(db.Model):

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import and_, or_
 
-from actiontool import emails, retention
+from actiontool import emails, print_jobs, retention
 from actiontool.letters import compose, letter_dict
 from actiontool.mail_transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
@@ -264,12 +264,18 @@ def run_worker(app, once=False, echo=print):
         while True:
             if not once and time.monotonic() >= next_purge:
                 retention.purge(app.config)
+                print_jobs.clean_up()
                 next_purge = time.monotonic() + 24 * 3600
             counts = deliver_due(app.config)
+            printed = print_jobs.run_next()
             if once:
+                while printed:
+                    printed = print_jobs.run_next()
                 echo("Delivered: {sent} sent, {retry} to retry, {failed} failed, "
                      "{reminders} reminders queued.".format(**counts))
                 return 0
+            if printed:
+                continue
             db.session.remove()
             deadline = time.monotonic() + poll
             while time.monotonic() < deadline and not stopping:

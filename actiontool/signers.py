@@ -17,6 +17,10 @@ from actiontool.models import utcnow
 
 COLUMNS = ("name", "street", "city", "zip", "language", "email", "phone", "note", "district")
 REQUIRED_COLUMNS = ("name", "street", "city", "zip")
+# The Spanish sheet's column names (either header works when a sheet comes back).
+SPANISH_COLUMNS = ("nombre", "calle", "ciudad", "codigo_postal", "idioma", "correo", "telefono", "nota",
+                   "distrito")
+FROM_SPANISH = dict(zip(SPANISH_COLUMNS, COLUMNS, strict=True))
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,9 @@ class SignerProblem:
         return f"line {self.line}: " + "; ".join(self.messages)
 
 
-def template_csv():
-    """The blank sign-up sheet (header only)."""
-    return ",".join(COLUMNS) + "\n"
+def template_csv(language="en"):
+    """The blank sign-up sheet (header only), with column names in English or Spanish."""
+    return ",".join(SPANISH_COLUMNS if language == "es" else COLUMNS) + "\n"
 
 
 def read_signers(text, default_language="en"):
@@ -38,6 +42,9 @@ def read_signers(text, default_language="en"):
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames:
+        reader.fieldnames = [FROM_SPANISH.get(name.strip().lower(), name.strip().lower())
+                             for name in reader.fieldnames]
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         return [], [SignerProblem(1, ("missing columns: " + ", ".join(missing),))]

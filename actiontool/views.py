@@ -19,7 +19,6 @@ from actiontool.forms import LetterForm, SendForm
 from actiontool.i18n import current_language
 from actiontool.letters import (
     compose,
-    councilmember_for,
     default_letter_language,
     letter_values,
     save_letter,
@@ -53,40 +52,33 @@ def write():
         return redirect(url_for("views.index"))
 
     values = form.data
-    failure = None
-    district = values["district"]
-    if not district:
-        try:
-            district = lookup.finder().find(
-                values["street"], values["city"], values["zip"], values["candidate"]
-            ).district
-        except lookup.LookupFailed as error:
-            failure = error
-    official = councilmember_for(district) if district else None
-    if failure is None and official is None:
-        current_app.logger.error("roster has no councilmember for district %s", district)
-        failure = lookup.LookupFailed(lookup.UNAVAILABLE)
-    if failure is not None:
+    try:
+        district, official = lookup.resolve(values)
+    except lookup.LookupFailed as failure:
         return _lookup_failed(form, failure)
 
     token = save_letter(values, official, district, current_language())
     return redirect(url_for("views.letter", token=token))
 
 
-def _lookup_failed(form, failure):
-    """The form again, with what was typed, the outcome explained and the way forward."""
+def lookup_failed_context(form, failure):
+    """Template values that explain a failed lookup and offer the way forward (shared with events)."""
     if failure.code == lookup.ZIP_OUTSIDE_COUNTY:
         form.zip.errors = [failure.message]
-        return render_template("write.html", form=form), 422
+        return {}
     form.candidate.choices = [SelectChoice(c) for c in failure.candidates]
-    return render_template(
-        "write.html",
-        form=form,
-        outcome=failure.code,
-        outcome_message=failure.message,
-        choose_district=failure.code in CHOOSE_BY_HAND,
-        finder_url=current_app.config["COUNTY_DISTRICT_FINDER_URL"],
-    )
+    return {
+        "outcome": failure.code,
+        "outcome_message": failure.message,
+        "choose_district": failure.code in CHOOSE_BY_HAND,
+        "finder_url": current_app.config["COUNTY_DISTRICT_FINDER_URL"],
+    }
+
+
+def _lookup_failed(form, failure):
+    """The form again, with what was typed, the outcome explained and the way forward."""
+    context = lookup_failed_context(form, failure)
+    return render_template("write.html", form=form, **context), (200 if context else 422)
 
 
 def _letter_or_404(token):
@@ -137,7 +129,7 @@ def init_app(app):
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
         if request.endpoint in ("views.letter", "views.letter_as_pdf", "views.write") or \
-                request.blueprint in ("delivery", "staff"):
+                request.blueprint in ("delivery", "staff", "events"):
             response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -68,7 +68,7 @@ def test_bad_rows_are_listed_by_line_and_the_good_ones_still_print(runner, tmp_p
 
 def test_a_sheet_without_the_needed_columns_prints_nothing(runner, tmp_path):
     path = tmp_path / "signers.csv"
-    path.write_text("nombre,calle\nAna,1 Pine\n", encoding="utf-8")
+    path.write_text("who,where\nAna,1 Pine\n", encoding="utf-8")
     result = runner.invoke(args=["print", str(path), "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code != 0
     assert "missing columns: name, street, city, zip" in result.output
@@ -120,3 +120,13 @@ def test_printing_output_is_a_real_pdf(runner, tmp_path):
                         "-o", str(output)])
     reader = pypdf.PdfReader(io.BytesIO(output.read_bytes()))
     assert all([float(v) for v in page.mediabox] == [0, 0, 612, 792] for page in reader.pages)
+
+
+def test_the_spanish_sign_up_sheet_is_read_too(runner, tmp_path):
+    path = tmp_path / "hoja.csv"
+    path.write_text("nombre,calle,ciudad,codigo_postal,idioma,correo,telefono,nota,distrito\n"
+                    "Ana López,1 Pine St,Seattle,98104,es,,,,4\n", encoding="utf-8")
+    output = tmp_path / "cartas.pdf"
+    result = runner.invoke(args=["print", str(path), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert any("Estimado concejal Barón:" in text for text in pages_of(output))

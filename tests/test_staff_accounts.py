@@ -9,16 +9,26 @@ from tests.conftest import csrf_token
 PASSWORD = "correct horse battery"
 
 # Staff URLs and who may open them; a staff URL missing here fails test_every_staff_url_is_listed.
-CANVASSER_ALLOWED = {"staff.home"}
+CANVASSER_ALLOWED = {"staff.home", "events.event_list", "events.event", "events.sheet_template",
+                     "events.blank_letters", "events.print_job", "events.print_job_json", "events.print_job_pdf"}
+# Pages that answer something other than 200 to a user allowed in, and what.
+EXPECTED_STATUS = {"events.print_job_pdf": 410}  # nothing printed yet
 
 
 def sample_args(app):
     """Values for the staff URLs that take arguments."""
+    import datetime as dt
+
+    from actiontool import events, print_jobs
     from actiontool.models import Official
 
     with app.app_context():
         official = db.session.scalars(db.select(Official)).first()
-        return {"staff.official_edit": {"official_id": official.id}}
+        event_id = events.create_event("Fiesta", dt.date(2026, 11, 28), "", "staff@campaign.test")
+        token = print_jobs.request_job("event", {"event_id": event_id}, "staff@campaign.test")
+        return {"staff.official_edit": {"official_id": official.id}, "events.event": {"event_id": event_id},
+                "events.print_job": {"token": token}, "events.print_job_json": {"token": token},
+                "events.print_job_pdf": {"token": token}}
 
 
 def add(runner, email, role, password=PASSWORD):
@@ -155,7 +165,7 @@ def test_session_cookie_is_secure_httponly_and_samesite_over_https(tmp_path):
 def staff_urls(app):
     args = sample_args(app)
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("staff.") and "GET" in rule.methods and \
+        if rule.endpoint.startswith(("staff.", "events.")) and "GET" in rule.methods and \
                 rule.endpoint != "staff.login":
             yield rule.endpoint, rule.build(args.get(rule.endpoint, {}))[1]
 
@@ -170,9 +180,10 @@ def test_every_staff_url_for_anonymous_canvasser_and_staff(app, staff, canvasser
 
         as_canvasser = app.test_client()
         sign_in(as_canvasser, canvasser)
-        expected = 200 if endpoint in CANVASSER_ALLOWED else 403
+        allowed = EXPECTED_STATUS.get(endpoint, 200)
+        expected = allowed if endpoint in CANVASSER_ALLOWED else 403
         assert as_canvasser.get(url).status_code == expected, url
 
         as_staff = app.test_client()
         sign_in(as_staff, staff)
-        assert as_staff.get(url).status_code == 200, url
+        assert as_staff.get(url).status_code == allowed, url

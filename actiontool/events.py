@@ -1,0 +1,67 @@
+"""Community events: canvassers collect letters from many signers, witnessed on the spot.
+
+Event letters skip email confirmation (a canvasser saw the person sign). When a
+signer gives an email and agrees, the letter is also emailed to the official
+through the normal outbox.
+"""
+
+import datetime as dt
+import secrets
+
+from actiontool import outbox
+from actiontool.letters import letter_dict, recipient_snapshot
+from actiontool.models import Event, Letter, LetterStatus, db, utcnow
+
+
+def create_event(name, date, place, author):
+    event = Event(name=name, date=date, place=place or "", created_by=author)
+    db.session.add(event)
+    db.session.commit()
+    return event.id
+
+
+def event_values(event_id):
+    event = db.session.get(Event, event_id)
+    if event is None:
+        return None
+    count = db.session.scalar(db.select(db.func.count(Letter.id)).where(Letter.event_id == event_id))
+    return {"id": event.id, "name": event.name, "date": event.date, "place": event.place, "letters": count}
+
+
+def recent_events(limit=50):
+    events = db.session.scalars(db.select(Event).order_by(Event.date.desc(), Event.id.desc()).limit(limit))
+    return [event_values(event.id) for event in events]
+
+
+def add_signer(event_id, values, official, district, email_it):
+    """Save one witnessed letter; queue it for email when the signer gave an address and agreed."""
+    letter = Letter(
+        token=secrets.token_urlsafe(24), official_id=official.id, recipient=recipient_snapshot(official),
+        district=district, name=values["name"], email=values.get("email") or "", street=values["street"],
+        city=values["city"], zip=values["zip"], note=values.get("note") or "",
+        language=values["letter_language"], ui_language=values.get("ui_language", "en"),
+        event_id=event_id, status=LetterStatus.WRITTEN,
+    )
+    db.session.add(letter)
+    if email_it and letter.email and official.email:
+        letter.status, letter.confirmed_at = LetterStatus.QUEUED, utcnow()
+        outbox.enqueue(letter, outbox.TO_OFFICIAL)
+    db.session.commit()
+    return letter.token
+
+
+def event_letters(event_id):
+    letters = db.session.scalars(db.select(Letter).where(Letter.event_id == event_id, Letter.purged_at.is_(None))
+                                 .order_by(Letter.id))
+    return [letter_dict(letter) for letter in letters]
+
+
+def letters_to_office(office, district, since, until):
+    """Every letter written to one office between two dates (inclusive), for hand delivery."""
+    start = dt.datetime.combine(since, dt.time())
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
+    letters = db.session.scalars(db.select(Letter).where(
+        Letter.created_at >= start, Letter.created_at < end, Letter.purged_at.is_(None),
+        Letter.status != LetterStatus.CANCELLED).order_by(Letter.id))
+    return [letter_dict(letter) for letter in letters
+            if letter.recipient.get("office") == office and letter.recipient.get("district", "") == district]
