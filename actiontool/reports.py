@@ -16,8 +16,10 @@ EMAIL_STATUSES = (LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED, Lette
                   LetterStatus.FAILED, LetterStatus.HELD, LetterStatus.CANCELLED)
 
 
-def channel_of(status):
-    """How a letter goes: by email once the supporter asked for it, else printed (PDF)."""
+def channel_of(status, event_id=None):
+    """How a letter came: at an event (witnessed), by email once the supporter asked, else printed (PDF)."""
+    if event_id is not None:
+        return "event"
     return "email" if status in EMAIL_STATUSES else "pdf"
 
 
@@ -30,9 +32,11 @@ def summary(days=30, today=None):
     """Plain counts: by district, language, channel, status, and per day for the last `days` days."""
     today = today or utcnow().date()
     by_status = _count_by(Letter.status)
-    by_channel = {"email": 0, "pdf": 0}
-    for status, count in by_status.items():
-        by_channel[channel_of(status)] += count
+    by_channel = {"email": 0, "pdf": 0, "event": 0}
+    rows = db.session.execute(db.select(Letter.status, Letter.event_id.is_not(None), func.count(Letter.id))
+                              .group_by(Letter.status, Letter.event_id.is_not(None)))
+    for status, at_event, count in rows:
+        by_channel[channel_of(status, 1 if at_event else None)] += count
     since = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time())
     per_day = {today - dt.timedelta(days=n): 0 for n in range(days)}
     for created_at, in db.session.execute(db.select(Letter.created_at).where(Letter.created_at >= since)):
@@ -76,7 +80,7 @@ def letters_csv():
                      "confirmed_on", "sent_on"])
     for letter in db.session.scalars(db.select(Letter).order_by(Letter.created_at)):
         writer.writerow([letter.created_at.date().isoformat(), letter.district, letter.recipient["name"],
-                         letter.language, channel_of(letter.status), letter.status,
+                         letter.language, channel_of(letter.status, letter.event_id), letter.status,
                          letter.confirmed_at.date().isoformat() if letter.confirmed_at else "",
                          letter.sent_at.date().isoformat() if letter.sent_at else ""])
     return out.getvalue()

@@ -111,3 +111,20 @@ def test_purge_keeps_recent_letters_and_letters_still_on_their_way(app, client, 
         queued.status, queued.created_at = "queued", utcnow() - dt.timedelta(days=40)
         db.session.commit()
     assert "Purged 0 letters" in runner.invoke(args=["purge"]).output
+
+
+def test_letters_signed_at_events_count_as_their_own_channel(app, client, runner):
+    from actiontool import events
+    from actiontool.letters import councilmember_for
+
+    write_letters(client)
+    with app.app_context():
+        event_id = events.create_event("Fiesta", dt.date(2026, 11, 28), "", "staff@campaign.test")
+        values = {"name": "Eva Ruiz", "street": "1 Pine St", "city": "Seattle", "zip": "98104",
+                  "letter_language": "es"}
+        events.add_signer(event_id, values, councilmember_for("4"), "4", email_it=False)
+    page = signed_in(app, runner).get("/staff/").get_data(as_text=True)
+    assert '<th scope="row">At events</th><td>1</td>' in page
+    assert '<th scope="row">Printed (PDF)</th><td>2</td>' in page
+    csv_text = signed_in(app, runner).get("/staff/letters.csv").get_data(as_text=True)
+    assert csv_text.count(",event,") == 1
