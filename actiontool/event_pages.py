@@ -99,7 +99,9 @@ def _official(letter):
 @bp.get("/events/template.csv")
 @canvasser_or_staff
 def sheet_template():
-    language = request.args.get("lang_sheet") or current_language()
+    language = request.args.get("lang_sheet")
+    if language not in ("en", "es"):
+        language = current_language()
     return Response(signers.template_csv(language), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="sign-up-sheet-{language}.csv"'})
 
@@ -163,7 +165,8 @@ def print_job_pdf(token):
     print_jobs.job_values(token) or abort(404)
     pdf = print_jobs.take_pdf(token)
     if pdf is None:
-        abort(410)
+        return render_template("error.html", title=_("This PDF is no longer here"), message=_(
+            "This PDF was already downloaded or has expired. Start a new print run if you need it again.")), 410
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": 'attachment; filename="letters.pdf"'})
 

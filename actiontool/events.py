@@ -9,7 +9,7 @@ import datetime as dt
 import secrets
 
 from actiontool import outbox
-from actiontool.letters import letter_dict, recipient_snapshot
+from actiontool.letters import COUNTY_TIME_ZONE, letter_dict, recipient_snapshot
 from actiontool.models import Event, Letter, LetterStatus, db, utcnow
 
 
@@ -58,8 +58,11 @@ def event_letters(event_id):
 
 def letters_to_office(office, district, since, until):
     """Every letter written to one office between two dates (inclusive), for hand delivery."""
-    start = dt.datetime.combine(since, dt.time())
-    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
+    def utc(day):  # midnight on King County's calendar, as the naive UTC the database holds
+        local = dt.datetime.combine(day, dt.time(), tzinfo=COUNTY_TIME_ZONE)
+        return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    start, end = utc(since), utc(until + dt.timedelta(days=1))
     letters = db.session.scalars(db.select(Letter).where(
         Letter.created_at >= start, Letter.created_at < end, Letter.purged_at.is_(None),
         Letter.status != LetterStatus.CANCELLED).order_by(Letter.id))

@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from actiontool.letters import NOTE_MAX_LENGTH
 
@@ -172,6 +172,14 @@ class EventSignerForm(LetterForm):
 
     email_it = BooleanField(_l("The signer agrees that we also email the letter"))
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.email_it.data and not self.email.data:
+            self.email.errors = [*self.email.errors,
+                                 _l("To email the letter, please enter the signer's email address.")]
+            return False
+        return valid
+
 
 class SheetUploadForm(FlaskForm):
     """A sign-up sheet in the CSV template's format."""
@@ -193,3 +201,7 @@ class PacketForm(FlaskForm):
     office = SelectField(_l("Official"), choices=[], validate_choice=True)
     since = DateField(_l("From"), validators=[DataRequired(_l("Please enter the date, like 2026-11-28."))])
     until = DateField(_l("To"), validators=[DataRequired(_l("Please enter the date, like 2026-11-28."))])
+
+    def validate_until(self, field):
+        if self.since.data and field.data and field.data < self.since.data:
+            raise ValidationError(_l("The end date must not be before the start date."))

@@ -8,6 +8,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from actiontool import lookup
@@ -47,7 +48,7 @@ def read_signers(text, default_language="en"):
                              for name in reader.fieldnames]
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        return [], [SignerProblem(1, ("missing columns: " + ", ".join(missing),))]
+        return [], [SignerProblem(1, (str(_l("missing columns: %(columns)s", columns=", ".join(missing))),))]
     letters, problems = [], []
     finder = lookup.finder()
     for line, record in enumerate(reader, start=2):
@@ -63,7 +64,7 @@ def read_signers(text, default_language="en"):
         }), meta={"csrf": False})
         if not form.validate():
             problems.append(SignerProblem(line, tuple(
-                f"{name}: {error}" for name, errors in form.errors.items() for error in errors)))
+                f"{form[name].label.text}: {error}" for name, errors in form.errors.items() for error in errors)))
             continue
         district = form.district.data
         if not district:
@@ -74,7 +75,8 @@ def read_signers(text, default_language="en"):
                 continue
         official = councilmember_for(district)
         if official is None:
-            problems.append(SignerProblem(line, (f"no councilmember for district {district} in the roster",)))
+            problems.append(SignerProblem(line, (str(_l("no councilmember for district(s) %(districts)s",
+                                                        districts=district)),)))
             continue
         letters.append({
             "name": form.name.data, "email": form.email.data or "", "street": form.street.data,

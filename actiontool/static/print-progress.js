@@ -1,9 +1,7 @@
-// Live progress for a print run. Without JavaScript the page refreshes itself instead.
+// Live progress for a print run. Without JavaScript the page refreshes itself instead (<noscript>).
 (function () {
   var box = document.getElementById("print-job");
   if (!box) return;
-  var refresh = document.querySelector('meta[http-equiv="refresh"]');
-  if (refresh) refresh.parentNode.removeChild(refresh);
   function poll() {
     fetch(box.dataset.statusUrl, {credentials: "same-origin"}).then(function (r) { return r.json(); })
       .then(function (job) {

@@ -1,0 +1,1043 @@
+"""Community events, as a canvasser: events, signers one by one or from a sign-up sheet, and print runs.
+
+Everything goes through the real app: pages opened and forms sent back with their CSRF token,
+the fake Census geocoder and county layer on loopback ports, the loopback SMTP server, and
+`actiontool worker --once` through the CLI for email and print jobs. PDFs are checked by the text
+pypdf extracts from them.
+"""
+
+import datetime as dt
+import html
+import io
+import re
+
+import pypdf
+import pytest
+from flask_babel import force_locale, gettext, ngettext
+
+from actiontool.models import Event, Letter, LetterStatus, OutboxMessage, PrintJob, db
+from tests.conftest import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, csrf_token, run_worker, submit_letter
+
+PASSWORD = "correct horse battery"
+CANVASSER = "canvasser@campaign.test"
+STAFF = "staff@campaign.test"
+EN_HEADER = "name,street,city,zip,language,email,phone,note,district"
+ES_HEADER = "nombre,calle,ciudad,codigo_postal,idioma,correo,telefono,nota,distrito"
+
+# The shipped roster (officials.csv): district -> (name, English salutation, Spanish salutation).
+OFFICIALS = {
+    "1": ("Rod Dembowski", "Dear Councilmember Dembowski:", "Estimado concejal Dembowski:"),
+    "3": ("Sarah Perry", "Dear Councilmember Perry:", "Estimada concejala Perry:"),
+    "4": ("Jorge L. Barón", "Dear Councilmember Barón:", "Estimado concejal Barón:"),
+    "5": ("Steffanie Fain", "Dear Councilmember Fain:", "Estimada concejala Fain:"),
+    "6": ("Claudia Balducci", "Dear Councilmember Balducci:", "Estimada concejala Balducci:"),
+    "7": ("Pete von Reichbauer", "Dear Councilmember von Reichbauer:", "Estimado concejal von Reichbauer:"),
+    "8": ("Teresa Mosqueda", "Dear Councilmember Mosqueda:", "Estimada concejala Mosqueda:"),
+    "9": ("Reagan Dunn", "Dear Councilmember Dunn:", "Estimado concejal Dunn:"),
+    "2": ("Rhonda Lewis", "Dear Councilmember Lewis:", "Estimada concejala Lewis:"),
+}
+BARON_EMAIL = "Jorge.Baron@kingcounty.gov"
+BLANK_NAME = "_" * 34
+
+
+# ---------------------------------------------------------------------------
+# Helpers (accounts, forms, pages)
+# ---------------------------------------------------------------------------
+
+
+def add_user(runner, email, role):
+    result = runner.invoke(args=["users", "add", email, "--role", role], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+
+
+def sign_in(client, email):
+    page = client.get("/staff/login")
+    response = client.post("/staff/login", data={"email": email, "password": PASSWORD,
+                                                 "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+@pytest.fixture
+def canvasser(app, runner):
+    """A test client signed in as a canvasser."""
+    add_user(runner, CANVASSER, "canvasser")
+    return sign_in(app.test_client(), CANVASSER)
+
+
+@pytest.fixture
+def staff(app, runner):
+    """A test client signed in as staff."""
+    add_user(runner, STAFF, "staff")
+    return sign_in(app.test_client(), STAFF)
+
+
+@pytest.fixture
+def es(app):
+    """msgid -> the Spanish the app shows for it (failing if it is not translated)."""
+
+    def translate(msgid, plural=None, num=None, **values):
+        def in_language(lang):
+            with app.test_request_context("/"), force_locale(lang):
+                return ngettext(msgid, plural, num, **values) if plural else gettext(msgid, **values)
+
+        shown = in_language("es")
+        assert shown != in_language("en"), f"{msgid!r} has no Spanish translation"
+        return shown
+
+    return translate
+
+
+def text(response):
+    """The page's HTML with entities decoded (so quotes and accents read as typed)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def visible(response):
+    """The page's text without tags, whitespace collapsed."""
+    body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return " ".join(html.unescape(body).split())
+
+
+def send_form(client, page_url, action, data, **kwargs):
+    """Open `page_url`, then post `data` to `action` with the page's CSRF token, as a browser does."""
+    page = client.get(page_url)
+    assert page.status_code == 200, page.status_code
+    return client.post(action, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))}, **kwargs)
+
+
+def create_event(client, name="Fiesta del barrio", date="2026-11-28", place="El Centro de la Raza"):
+    response = send_form(client, "/staff/events", "/staff/events", {"name": name, "date": date, "place": place})
+    assert response.status_code == 302, visible(response)
+    match = re.fullmatch(r"/staff/events/(\d+)", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return int(match.group(1))
+
+
+def signer(**fields):
+    values = {"name": "Zoe Adams", **HOME, "letter_language": "en", "email": "", "note": ""}
+    values.update(fields)
+    return values
+
+
+def add_signer(client, event_id, **fields):
+    """One signer entered on the event page; returns the answer (a redirect when saved)."""
+    url = f"/staff/events/{event_id}"
+    return send_form(client, url, url, signer(**fields))
+
+
+def saved(response, event_id):
+    assert response.status_code == 302, visible(response)
+    assert response.headers["Location"] == f"/staff/events/{event_id}?added=1#next"
+
+
+def signer_rows(response):
+    """The signers table as (name, district, letter language, by email), as shown (newest first)."""
+    page = response.get_data(as_text=True)
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", table)
+    return [tuple(html.unescape(cell) for cell in row) for row in rows]
+
+
+def checked(response, name):
+    """The value of the checked radio button `name` (None if none is)."""
+    for tag in re.findall(rf'<input[^>]*name="{name}"[^>]*>', response.get_data(as_text=True)):
+        if re.search(r"\schecked(\s|>|=)", tag):
+            return re.search(r'value="([^"]*)"', tag).group(1)
+    return None
+
+
+def input_value(response, field_id):
+    tag = re.search(rf'<input[^>]*id="{field_id}"[^>]*>', response.get_data(as_text=True))
+    assert tag, f"no input #{field_id}"
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return html.unescape(value.group(1)) if value else ""
+
+
+def field_errors(response, field_id):
+    """The messages shown under one field (its <ul id="<field>-errors">)."""
+    block = re.search(rf'<ul class="field-errors" id="{field_id}-errors">(.*?)</ul>',
+                      response.get_data(as_text=True), re.S)
+    return [html.unescape(m) for m in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)] if block else []
+
+
+def letters_of_event(app, event_id):
+    with app.app_context():
+        return [(letter.name, letter.district, letter.language, letter.status, letter.ui_language)
+                for letter in db.session.scalars(db.select(Letter).where(Letter.event_id == event_id)
+                                                 .order_by(Letter.id))]
+
+
+def upload(client, event_id, content, filename="sheet.csv"):
+    """Send a sign-up sheet (bytes), or no file at all when `content` is None."""
+    url = f"/staff/events/{event_id}"
+    page = client.get(url)
+    data = {"csrf_token": csrf_token(page.get_data(as_text=True))}
+    if content is not None:
+        data["file"] = (io.BytesIO(content), filename)
+    return client.post(f"{url}/upload", data=data, content_type="multipart/form-data")
+
+
+def start_print(client, event_id):
+    """Press "Print every letter" on the event page; returns the print job's token."""
+    url = f"/staff/events/{event_id}"
+    response = send_form(client, url, f"{url}/print", {})
+    assert response.status_code == 302, response.status_code
+    match = re.fullmatch(r"/staff/prints/([\w-]+)", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return match.group(1)
+
+
+def job_token(response):
+    assert response.status_code == 302, visible(response)
+    match = re.fullmatch(r"/staff/prints/([\w-]+)", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return match.group(1)
+
+
+def download(client, token):
+    response = client.get(f"/staff/prints/{token}.pdf")
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    return response.data
+
+
+# ---------------------------------------------------------------------------
+# Helpers (reading the printed PDF)
+# ---------------------------------------------------------------------------
+
+
+def pdf_pages(data):
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def pdf_sections(data, senders):
+    """The PDF as a list of ("cover", text) and ("letter", text) sections, in page order.
+
+    A cover sheet starts with "Letters for" (or "Cartas para"); a letter, in each of its languages,
+    starts on a new page with its sender's name; any other page continues the section before it.
+    """
+    sections = []
+    for page in pdf_pages(data):
+        if page.startswith(("Letters for ", "Cartas para ")):
+            sections.append(["cover", page])
+        elif any(page.startswith(name) for name in senders):
+            sections.append(["letter", page])
+        else:
+            assert sections, f"the PDF starts with neither a cover nor a letter: {page[:80]!r}"
+            sections[-1][1] += " " + page
+    return sections
+
+
+def salutation_in(section_text):
+    found = [s for _name, en, es in OFFICIALS.values() for s in (en, es) if s in section_text]
+    assert len(found) == 1, f"expected one salutation, found {found}: {section_text[:200]!r}"
+    return found[0]
+
+
+def summary(data, senders):
+    """Each section in order: ("cover", official, count text) or ("letter", sender, salutation)."""
+    out = []
+    for kind, body in pdf_sections(data, senders):
+        if kind == "cover":
+            officials = [name for name, *_ in OFFICIALS.values() if name in body]
+            assert len(officials) == 1, body[:200]
+            count = re.search(r"(\d+ (?:letters?|cartas?))", body).group(1)
+            out.append(("cover", officials[0], count))
+        else:
+            sender = next(name for name in senders if body.startswith(name))
+            out.append(("letter", sender, salutation_in(body)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Events: creating one, and its errors
+# ---------------------------------------------------------------------------
+
+
+def test_canvasser_creates_an_event_and_it_is_listed_with_its_letter_count(canvasser):
+    event_id = create_event(canvasser, name="Fiesta del barrio", date="2026-11-28", place="El Centro de la Raza")
+    page = canvasser.get(f"/staff/events/{event_id}")
+    assert page.status_code == 200
+    assert "<h1>Fiesta del barrio</h1>" in text(page)
+    assert "Nov 28, 2026 · El Centro de la Raza · 0 letters" in visible(page)
+    assert "No signers yet." in visible(page)
+    listing = visible(canvasser.get("/staff/events"))
+    assert "Fiesta del barrio · Nov 28, 2026 · El Centro de la Raza · 0 letters" in listing
+
+
+def test_the_events_list_is_in_spanish_on_a_spanish_page(canvasser, es):
+    create_event(canvasser, name="Feria", date="2026-11-28", place="")
+    page = visible(canvasser.get("/staff/events?lang=es"))
+    assert es("Events") in page and es("Create the event") in page
+    assert "Feria · 28 nov 2026 · " + es("%(num)d letter", "%(num)d letters", 0) in page
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({"name": "", "date": "2026-11-28"}, "name", "Please give the event a name."),
+    ({"name": "   ", "date": "2026-11-28"}, "name", "Please give the event a name."),
+    ({"name": "x" * 121, "date": "2026-11-28"}, "name", "Please keep this under %(max)d characters."),
+    ({"name": "Feria", "date": ""}, "date", "Please enter the date, like 2026-11-28."),
+    ({"name": "Feria", "date": "28/11/2026"}, "date", "Please enter the date, like 2026-11-28."),
+    ({"name": "Feria", "date": "2026-02-30"}, "date", "Please enter the date, like 2026-11-28."),
+    ({"name": "Feria", "date": "2026-11-28", "place": "x" * 201}, "place",
+     "Please keep this under %(max)d characters."),
+])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_event_with_a_bad_field_is_refused_with_its_message_in_the_page_language(
+        app, canvasser, es, lang, data, field, message):
+    limit = {"name": 120, "place": 200}.get(field)
+    expected = message % {"max": limit} if limit else message
+    if lang == "es":
+        expected = es(message, max=limit) if limit else es(message)
+    response = send_form(canvasser, f"/staff/events?lang={lang}", "/staff/events", {"place": "", **data})
+    assert response.status_code == 422
+    assert expected in field_errors(response, field)
+    assert 'aria-invalid="true"' in re.search(rf'<input[^>]*id="{field}"[^>]*>', text(response)).group(0)
+    if field != "name" and data["name"].strip():
+        assert input_value(response, "name") == data["name"]  # what was typed is kept
+    with app.app_context():
+        assert db.session.scalars(db.select(Event)).all() == []
+
+
+def test_events_need_a_signed_in_canvasser_or_staff_member(app, client):
+    response = client.get("/staff/events")
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+
+
+# ---------------------------------------------------------------------------
+# Signers one by one
+# ---------------------------------------------------------------------------
+
+
+def test_each_signer_is_saved_and_listed_newest_first(app, canvasser):
+    event_id = create_event(canvasser)
+    saved(add_signer(canvasser, event_id, name="Zoe Adams"), event_id)
+    page = canvasser.get(f"/staff/events/{event_id}?added=1")
+    assert "Saved. Next signer, please." in visible(page)
+    assert signer_rows(page) == [("Zoe Adams", "4", "en", "—")]
+    assert input_value(page, "name") == ""  # a blank row for the next signer
+
+    saved(add_signer(canvasser, event_id, name="Eva Abad", letter_language="es", note="Por mi barrio"), event_id)
+    page = canvasser.get(f"/staff/events/{event_id}")
+    assert signer_rows(page) == [("Eva Abad", "4", "es", "—"), ("Zoe Adams", "4", "en", "—")]
+    assert "2 letters" in visible(page)
+    assert letters_of_event(app, event_id) == [
+        ("Zoe Adams", "4", "en", LetterStatus.WRITTEN, "en"),
+        ("Eva Abad", "4", "es", LetterStatus.WRITTEN, "en"),
+    ]
+    with app.app_context():
+        eva = db.session.scalar(db.select(Letter).where(Letter.name == "Eva Abad"))
+        assert eva.note == "Por mi barrio" and eva.recipient["name"] == "Jorge L. Barón"
+        assert eva.confirmed_at is None
+    assert "Fiesta del barrio" in visible(canvasser.get("/staff/events"))
+    assert "2 letters" in visible(canvasser.get("/staff/events"))
+
+
+@pytest.mark.parametrize("lang, default", [("en", "en"), ("es", "both")])
+def test_the_letter_language_starts_at_the_page_language(app, canvasser, lang, default):
+    event_id = create_event(canvasser)
+    page = canvasser.get(f"/staff/events/{event_id}?lang={lang}")
+    assert checked(page, "letter_language") == default
+    # The browser sends back what is checked: the letter is saved in that language.
+    saved(add_signer(canvasser, event_id, name="Ana López", letter_language=checked(page, "letter_language")),
+          event_id)
+    assert letters_of_event(app, event_id) == [("Ana López", "4", default, LetterStatus.WRITTEN, lang)]
+    # The next row starts at the default again.
+    assert checked(canvasser.get(f"/staff/events/{event_id}"), "letter_language") == default
+
+
+def test_the_event_page_is_in_spanish_after_the_toggle(canvasser, es):
+    event_id = create_event(canvasser)
+    saved(add_signer(canvasser, event_id), event_id)
+    page = canvasser.get(f"/staff/events/{event_id}?lang=es&added=1")
+    shown = visible(page)
+    assert '<html lang="es">' in text(page)
+    for msgid in ("Saved. Next signer, please.", "Save and next", "Print every letter, sorted for delivery",
+                  "Sign-up sheet (CSV)", "Add the signers"):
+        assert es(msgid) in shown, msgid
+    assert es("%(num)d letter", "%(num)d letters", 1) in shown
+
+
+REQUIRED = {"name": "Please enter your name.", "street": "Please enter your street address.",
+            "city": "Please enter your city.", "zip": "Please enter your ZIP code."}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_empty_signer_row_shows_each_missing_field(app, canvasser, es, lang):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang={lang}")
+    response = add_signer(canvasser, event_id, name="", street="", city="", zip="")
+    assert response.status_code == 422
+    for field, message in REQUIRED.items():
+        assert field_errors(response, field) == [message if lang == "en" else es(message)]
+    assert letters_of_event(app, event_id) == []
+
+
+@pytest.mark.parametrize("fields, field, message", [
+    ({"zip": "981"}, "zip", "A ZIP code has 5 digits, like 98104."),
+    ({"email": "not-an-email"}, "email", "Please enter an email address like name@example.com."),
+    ({"name": "x" * 101}, "name", "Please keep this under %(max)d characters."),
+])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_bad_signer_field_is_refused_with_its_message_and_the_row_is_kept(
+        app, canvasser, es, lang, fields, field, message):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang={lang}")
+    response = add_signer(canvasser, event_id, note="Mi nota", **fields)
+    assert response.status_code == 422
+    values = {"max": 100} if "%(max)d" in message else {}
+    expected = (message % values) if lang == "en" else es(message, **values)
+    assert field_errors(response, field) == [expected]
+    assert input_value(response, field) == fields[field]
+    assert input_value(response, "city") == HOME["city"]
+    assert "Mi nota" in text(response)
+    assert letters_of_event(app, event_id) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_zip_outside_king_county_is_an_error_on_the_zip_field(app, canvasser, es, lang):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang={lang}")
+    response = add_signer(canvasser, event_id, name="Far Away", street="1 Main St", city="Spokane", zip="99201")
+    assert response.status_code == 422
+    message = ("That ZIP code is not in King County. This letter is for people who live in King County: "
+               "please check the ZIP code.")
+    assert field_errors(response, "zip") == [message if lang == "en" else es(message)]
+    assert input_value(response, "zip") == "99201" and input_value(response, "name") == "Far Away"
+    assert letters_of_event(app, event_id) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_address_not_found_keeps_the_row_and_is_saved_once_the_district_is_chosen(app, canvasser, es, lang):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang={lang}")
+    row = dict(name="Bea Núñez", **UNKNOWN, letter_language="es", email="bea@example.org", note="¡Sí se puede!")
+    response = add_signer(canvasser, event_id, **row)
+    assert response.status_code == 200
+    message = ("We could not find that address. Please check the house number and street name, "
+               "or choose your council district below.")
+    assert (message if lang == "en" else es(message)) in visible(response)
+    page = text(response)
+    assert '<select id="district" name="district">' in page  # choose it by hand
+    assert (es("Your council district") if lang == "es" else "Your council district") in visible(response)
+    assert 'href="https://kingcounty.gov/council"' in page
+    for field in ("name", "street", "city", "zip", "email"):
+        assert input_value(response, field) == row[field], field
+    assert checked(response, "letter_language") == "es"
+    assert "¡Sí se puede!" in page
+    assert letters_of_event(app, event_id) == []
+
+    saved(add_signer(canvasser, event_id, **row, district="9"), event_id)
+    assert letters_of_event(app, event_id) == [("Bea Núñez", "9", "es", LetterStatus.WRITTEN, lang)]
+    assert signer_rows(canvasser.get(f"/staff/events/{event_id}")) == [("Bea Núñez", "9", "es", "—")]
+
+
+def test_an_address_with_several_matches_asks_which_and_saves_the_chosen_one(app, canvasser, es):
+    event_id = create_event(canvasser)
+    response = add_signer(canvasser, event_id, name="Ana López", **TWO_DISTRICTS, letter_language="both")
+    assert response.status_code == 200
+    assert "We found more than one address like yours. Please choose yours." in visible(response)
+    assert "Which of these is your address?" in visible(response)
+    candidates = re.findall(r'name="candidate" type="radio" value="([^"]+)"', text(response))
+    assert candidates == ["1 TWIN ST N, SEATTLE, WA, 98104", "1 TWIN ST S, SEATTLE, WA, 98104"]
+    assert input_value(response, "name") == "Ana López"
+    assert letters_of_event(app, event_id) == []
+
+    saved(add_signer(canvasser, event_id, name="Ana López", **TWO_DISTRICTS, letter_language="both",
+                     candidate=candidates[1]), event_id)
+    assert letters_of_event(app, event_id) == [("Ana López", "5", "both", LetterStatus.WRITTEN, "en")]
+
+    canvasser.get(f"/staff/events/{event_id}?lang=es")
+    response = add_signer(canvasser, event_id, name="Luis Ortiz", **TWO_DISTRICTS)
+    assert es("We found more than one address like yours. Please choose yours.") in visible(response)
+    assert es("Which of these is your address?") in visible(response)
+
+
+# ---------------------------------------------------------------------------
+# Email: witnessed letters skip confirmation, and go only with the signer's agreement
+# ---------------------------------------------------------------------------
+
+
+def test_a_signer_who_agrees_has_the_letter_emailed_to_the_official_without_a_confirmation(
+        app, canvasser, smtp):
+    event_id = create_event(canvasser)
+    saved(add_signer(canvasser, event_id, name="Rosa Díaz", email="rosa@example.org", email_it="y",
+                     note="Mis vecinos necesitan confianza."), event_id)
+    assert signer_rows(canvasser.get(f"/staff/events/{event_id}")) == [("Rosa Díaz", "4", "en", "yes")]
+    assert smtp.received == []  # nothing goes out until the worker runs
+
+    run_worker(app)
+    [delivered] = smtp.received
+    assert delivered.rcpt_tos == [BARON_EMAIL]  # to the official only: no confirmation to the signer
+    assert smtp.messages_to("rosa@example.org") == []
+    message = delivered.message
+    assert "rosa@example.org" in message["Reply-To"]
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Dear Councilmember Barón:" in body and "Rosa Díaz" in body and "Mis vecinos necesitan confianza." in body
+    with app.app_context():
+        letter = db.session.scalar(db.select(Letter).where(Letter.event_id == event_id))
+        assert letter.status == LetterStatus.SENT and letter.confirmed_at is not None
+        kinds = [row.kind for row in db.session.scalars(db.select(OutboxMessage))]
+        assert kinds == ["to_official"]
+
+    run_worker(app)
+    assert len(smtp.received) == 1  # sent once
+
+
+def test_a_signer_who_gives_an_email_without_agreeing_gets_nothing_emailed(app, canvasser, smtp):
+    event_id = create_event(canvasser)
+    saved(add_signer(canvasser, event_id, name="Rosa Díaz", email="rosa@example.org"), event_id)
+    assert signer_rows(canvasser.get(f"/staff/events/{event_id}")) == [("Rosa Díaz", "4", "en", "—")]
+    run_worker(app)
+    assert smtp.received == []
+    assert letters_of_event(app, event_id) == [("Rosa Díaz", "4", "en", LetterStatus.WRITTEN, "en")]
+    with app.app_context():
+        assert db.session.scalars(db.select(OutboxMessage)).all() == []
+
+
+def test_ticking_the_email_agreement_without_an_email_asks_for_the_email(app, canvasser):
+    event_id = create_event(canvasser)
+    response = add_signer(canvasser, event_id, name="Rosa Díaz", email="", email_it="y")
+    assert response.status_code == 422
+    assert field_errors(response, "email")
+    assert letters_of_event(app, event_id) == []
+
+
+# ---------------------------------------------------------------------------
+# Sign-up sheets
+# ---------------------------------------------------------------------------
+
+
+def sheet(header, *rows):
+    return (header + "\n" + "".join(row + "\n" for row in rows)).encode("utf-8")
+
+
+GOOD_AND_BAD = sheet(
+    EN_HEADER,
+    "Ana López,1 Pine St,Seattle,98104,es,,,,8",            # line 2: good (district given)
+    "No Street,,Seattle,98104,en,,,,",                       # line 3: no street
+    f"Carla Abad,{HOME['street']},{HOME['city']},{HOME['zip']},both,,,Por mi barrio,",  # line 4: looked up, 4
+    "Far Away,1 Main St,Spokane,99201,en,,,,",               # line 5: ZIP outside the county
+    "Bad Email,1 Main St,Seattle,98104,en,not-an-email,,,2",  # line 6: bad email
+    ",,,,,,,,",                                              # line 7: empty, skipped
+    f"Lost Person,{UNKNOWN['street']},{UNKNOWN['city']},{UNKNOWN['zip']},,,,,",  # line 8: not found
+)
+
+
+def test_a_sheet_adds_its_good_rows_and_lists_the_bad_ones_by_line(app, canvasser):
+    event_id = create_event(canvasser)
+    response = upload(canvasser, event_id, GOOD_AND_BAD)
+    assert response.status_code == 422
+    shown = visible(response)
+    assert "2 letters added." in shown
+    assert "These rows were not added. Enter them with the form above once fixed:" in shown
+    problems = re.findall(r"<li>(Line \d+:.*?)</li>", text(response), re.S)
+    assert problems == [
+        "Line 3: Street address: Please enter your street address.",
+        "Line 5: That ZIP code is not in King County. This letter is for people who live in King County: "
+        "please check the ZIP code.",
+        "Line 6: Email (optional): Please enter an email address like name@example.com.",
+        "Line 8: We could not find that address. Please check the house number and street name, "
+        "or choose your council district below.",
+    ]
+    assert letters_of_event(app, event_id) == [
+        ("Ana López", "8", "es", LetterStatus.WRITTEN, "en"),
+        ("Carla Abad", "4", "both", LetterStatus.WRITTEN, "en"),
+    ]
+    assert signer_rows(response) == [("Carla Abad", "4", "both", "—"), ("Ana López", "8", "es", "—")]
+
+
+def test_a_sheet_on_a_spanish_page_lists_its_bad_rows_in_spanish(app, canvasser, es):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang=es")
+    response = upload(canvasser, event_id, GOOD_AND_BAD)
+    assert response.status_code == 422
+    shown = visible(response)
+    assert es("%(num)d letter added.", "%(num)d letters added.", 2) in shown
+    assert es("These rows were not added. Enter them with the form above once fixed:") in shown
+    problems = re.findall(r"<li>(Línea \d+:.*?)</li>", text(response), re.S)
+    assert [p.split(":")[0] for p in problems] == ["Línea 3", "Línea 5", "Línea 6", "Línea 8"]
+    assert es("Please enter your street address.") in problems[0]
+    assert es("That ZIP code is not in King County. This letter is for people who live in King County: "
+              "please check the ZIP code.") in problems[1]
+    assert es("Please enter an email address like name@example.com.") in problems[2]
+    assert es("We could not find that address. Please check the house number and street name, "
+              "or choose your council district below.") in problems[3]
+    # A row with no language takes the page's default: both languages on a Spanish page.
+    assert [row[:3] for row in letters_of_event(app, event_id)] == [("Ana López", "8", "es"),
+                                                                   ("Carla Abad", "4", "both")]
+
+
+def test_a_spanish_sheets_row_problems_name_no_english_columns(canvasser):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang=es")
+    response = upload(canvasser, event_id, sheet(ES_HEADER, "Sin Calle,,Seattle,98104,es,,,,",
+                                                 "Correo Malo,1 Main St,Seattle,98104,es,no-es-correo,,,2",
+                                                 "Idioma Malo,1 Main St,Seattle,98104,fr,,,,2"))
+    problems = re.findall(r"<li>(Línea \d+:.*?)</li>", text(response), re.S)
+    assert len(problems) == 3
+    assert not any(re.search(r"\b(street|email|letter_language):", problem) for problem in problems), problems
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_sheet_row_with_an_unknown_language_or_district_is_listed_with_its_message(app, canvasser, es, lang):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang={lang}")
+    response = upload(canvasser, event_id, sheet(EN_HEADER, "Ana López,1 Pine St,Seattle,98104,fr,,,,4",
+                                                 "Luis Ortiz,1 Pine St,Seattle,98104,es,,,,12",
+                                                 "Eva Abad,1 Pine St,Seattle,98104,es,,,,4"))
+    assert response.status_code == 422
+    invalid = "Not a valid choice." if lang == "en" else "Opción inválida."  # WTForms' own catalog
+    line = "Line" if lang == "en" else "Línea"
+    problems = re.findall(r"<li>(L\S+ \d+:.*?)</li>", text(response), re.S)
+    language, district = {"en": ("Language of the letter", "Your council district"),
+                          "es": ("Idioma de la carta", "Su distrito del Consejo")}[lang]
+    assert problems == [f"{line} 2: {language}: {invalid}", f"{line} 3: {district}: {invalid}"]
+    assert [row[:3] for row in letters_of_event(app, event_id)] == [("Eva Abad", "4", "es")]
+
+
+def test_a_sheet_with_spanish_headers_is_read(app, canvasser):
+    event_id = create_event(canvasser)
+    response = upload(canvasser, event_id, sheet(
+        ES_HEADER,
+        "Ana López,1 Pine St,Seattle,98104,es,,,,4",
+        f"Luis Ortiz,{HOME['street']},{HOME['city']},{HOME['zip']},both,luis@example.org,,Mi nota,",
+    ))
+    assert response.status_code == 200
+    assert "2 letters added." in visible(response)
+    assert "These rows were not added" not in visible(response)
+    assert letters_of_event(app, event_id) == [("Ana López", "4", "es", LetterStatus.WRITTEN, "en"),
+                                               ("Luis Ortiz", "4", "both", LetterStatus.WRITTEN, "en")]
+    with app.app_context():
+        luis = db.session.scalar(db.select(Letter).where(Letter.name == "Luis Ortiz"))
+        assert luis.email == "luis@example.org" and luis.note == "Mi nota"
+
+
+def test_a_sheet_saved_by_excel_with_a_byte_order_mark_is_read(app, canvasser):
+    event_id = create_event(canvasser)
+    bom = "\ufeff".encode()
+    response = upload(canvasser, event_id, bom + sheet(EN_HEADER, "Ana López,1 Pine St,Seattle,98104,es,,,,4"))
+    assert response.status_code == 200 and "1 letter added." in visible(response)
+
+
+def test_sheet_rows_are_never_emailed_even_with_an_email(app, canvasser, smtp):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, sheet(EN_HEADER, "Ana López,1 Pine St,Seattle,98104,es,ana@example.org,,,4"))
+    run_worker(app)
+    assert smtp.received == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_sheet_that_is_not_utf8_is_refused_with_how_to_save_it(app, canvasser, es, lang):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang={lang}")
+    response = upload(canvasser, event_id, sheet(EN_HEADER, "Ana López,1 Pine St,Seattle,98104,es,,,,4")
+                      .decode().encode("latin-1"))
+    assert response.status_code == 422
+    message = 'The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.'
+    assert (message if lang == "en" else es(message)) in visible(response)
+    assert letters_of_event(app, event_id) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_upload_without_a_file_asks_for_one(app, canvasser, es, lang):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang={lang}")
+    response = upload(canvasser, event_id, None)
+    assert response.status_code == 422
+    message = "Please choose a CSV file."
+    assert field_errors(response, "file") == [message if lang == "en" else es(message)]
+    assert 'aria-describedby="file-errors"' in text(response)
+
+
+def test_a_sheet_without_the_needed_columns_adds_nothing_and_says_which_are_missing(app, canvasser):
+    event_id = create_event(canvasser)
+    response = upload(canvasser, event_id, b"who,where\nAna,1 Pine\n")
+    assert response.status_code == 422
+    assert "Line 1: missing columns: name, street, city, zip" in visible(response)
+    assert "0 letters added." in visible(response)
+    assert letters_of_event(app, event_id) == []
+
+
+def test_a_sheet_without_the_needed_columns_is_explained_in_spanish_on_a_spanish_page(canvasser):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang=es")
+    response = upload(canvasser, event_id, b"quien,donde\nAna,1 Pine\n")
+    assert response.status_code == 422
+    assert "missing columns" not in visible(response)
+
+
+@pytest.mark.parametrize("lang_sheet, header", [("en", EN_HEADER), ("es", ES_HEADER)])
+def test_the_blank_sign_up_sheet_downloads_with_english_or_spanish_headers(canvasser, lang_sheet, header):
+    response = canvasser.get(f"/staff/events/template.csv?lang_sheet={lang_sheet}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="sign-up-sheet-{lang_sheet}.csv"'
+    assert response.get_data(as_text=True) == header + "\n"
+
+
+def test_the_event_page_links_both_blank_sheets_and_a_filled_one_comes_back(app, canvasser):
+    event_id = create_event(canvasser)
+    page = text(canvasser.get(f"/staff/events/{event_id}"))
+    assert 'href="/staff/events/template.csv?lang_sheet=en"' in page
+    assert 'href="/staff/events/template.csv?lang_sheet=es"' in page
+    blank = canvasser.get("/staff/events/template.csv?lang_sheet=es").data
+    response = upload(canvasser, event_id, blank + "Ana López,1 Pine St,Seattle,98104,es,,,,4\n".encode())
+    assert response.status_code == 200 and "1 letter added." in visible(response)
+
+
+def test_without_lang_sheet_the_blank_sheet_follows_the_page_language(canvasser):
+    canvasser.get("/staff/events?lang=es")
+    response = canvasser.get("/staff/events/template.csv")
+    assert response.get_data(as_text=True) == ES_HEADER + "\n"
+    assert 'filename="sign-up-sheet-es.csv"' in response.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("lang_sheet", ["fr", "a%22%3B%20x%3D1", "a%0d%0aSet-Cookie:%20x=1"])
+def test_an_unknown_sheet_language_gives_a_blank_sheet_in_english_or_spanish(app, canvasser, lang_sheet):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # what a visitor gets, not the test client's traceback
+    response = canvasser.get(f"/staff/events/template.csv?lang_sheet={lang_sheet}")
+    assert response.status_code != 500
+    assert response.status_code in (400, 404) or response.headers["Content-Disposition"] in (
+        'attachment; filename="sign-up-sheet-en.csv"', 'attachment; filename="sign-up-sheet-es.csv"')
+
+
+# ---------------------------------------------------------------------------
+# Printing an event's letters
+# ---------------------------------------------------------------------------
+
+EVENT_SIGNERS = ["Dan Brown", "Eva Abad", "Zoe Adams", "Ana López", "Bea Núñez"]
+
+
+def enter_five_signers(client, event_id):
+    """Five signers in four districts, entered on the page the way a canvasser would."""
+    saved(add_signer(client, event_id, name="Zoe Adams", **HOME, letter_language="en"), event_id)        # 4
+    row = dict(name="Bea Núñez", **UNKNOWN, letter_language="es")
+    assert add_signer(client, event_id, **row).status_code == 200                                        # not found
+    saved(add_signer(client, event_id, **row, district="9"), event_id)                                   # 9
+    saved(add_signer(client, event_id, name="Ana López", **TWO_DISTRICTS, letter_language="both",
+                     candidate="1 TWIN ST S, SEATTLE, WA, 98104"), event_id)                             # 5
+    saved(add_signer(client, event_id, name="Dan Brown", **TWO_SAME_DISTRICT, letter_language="en"), event_id)  # 3
+    saved(add_signer(client, event_id, name="Eva Abad", **HOME, letter_language="es"), event_id)         # 4
+
+
+EXPECTED_EVENT_PDF = [
+    ("cover", "Sarah Perry", "1 letter"),
+    ("letter", "Dan Brown", "Dear Councilmember Perry:"),
+    ("cover", "Jorge L. Barón", "2 letters"),
+    ("letter", "Eva Abad", "Estimado concejal Barón:"),   # abad before adams
+    ("letter", "Zoe Adams", "Dear Councilmember Barón:"),
+    ("cover", "Steffanie Fain", "1 letter"),
+    ("letter", "Ana López", "Estimada concejala Fain:"),  # both: Spanish first, then English
+    ("letter", "Ana López", "Dear Councilmember Fain:"),
+    ("cover", "Reagan Dunn", "1 letter"),
+    ("letter", "Bea Núñez", "Estimado concejal Dunn:"),
+]
+
+
+def test_printing_an_event_waits_for_the_worker_then_offers_the_pdf_in_delivery_order(app, canvasser):
+    event_id = create_event(canvasser)
+    enter_five_signers(canvasser, event_id)
+    token = start_print(canvasser, event_id)
+
+    waiting = canvasser.get(f"/staff/prints/{token}")
+    assert waiting.status_code == 200
+    assert "Waiting to start…" in visible(waiting)
+    assert '<meta http-equiv="refresh" content="3">' in text(waiting)  # refreshes itself without JavaScript
+    assert "Download the PDF" not in visible(waiting)
+
+    run_worker(app)
+    ready = canvasser.get(f"/staff/prints/{token}")
+    assert "5 letters are ready." in visible(ready)
+    assert f'href="/staff/prints/{token}.pdf"' in text(ready) and "Download the PDF" in visible(ready)
+    assert 'http-equiv="refresh"' not in text(ready)
+
+    pdf = download(canvasser, token)
+    assert summary(pdf, EVENT_SIGNERS) == EXPECTED_EVENT_PDF
+    sections = pdf_sections(pdf, EVENT_SIGNERS)
+    baron_cover = sections[2][1]
+    assert "King County Council District 4" in baron_cover and "516 Third Avenue, Room 1200" in baron_cover
+    # Each letter carries its official's full name and the signer's address.
+    assert "Sarah Perry" in sections[1][1] and "2 Twin St" in sections[1][1]
+    assert "Councilmember Jorge L. Barón" in sections[4][1] and "100 Main St" in sections[4][1]
+    assert "Concejal Jorge L. Barón" in sections[3][1]
+    assert "77 Nowhere Ln" in sections[9][1] and "Concejal Reagan Dunn" in sections[9][1]
+
+
+def test_an_event_printed_from_a_spanish_page_has_spanish_cover_sheets(app, canvasser, es):
+    event_id = create_event(canvasser)
+    saved(add_signer(canvasser, event_id, name="Zoe Adams", letter_language="en"), event_id)
+    canvasser.get(f"/staff/events/{event_id}?lang=es")
+    token = start_print(canvasser, event_id)
+    assert es("Waiting to start…") in visible(canvasser.get(f"/staff/prints/{token}"))
+    run_worker(app)
+    ready = visible(canvasser.get(f"/staff/prints/{token}"))
+    assert es("%(num)d letter is ready.", "%(num)d letters are ready.", 1) in ready
+    assert es("Download the PDF") in ready
+    pdf = download(canvasser, token)
+    [cover, letter] = pdf_sections(pdf, ["Zoe Adams"])
+    assert cover[1].startswith("Cartas para Concejal Jorge L. Barón")
+    assert es("King County Council District %(district)s", district="4") in cover[1]
+    assert "1 carta" in cover[1]
+    assert "Dear Councilmember Barón:" in letter[1]  # the letter stays in the signer's language
+
+
+def test_a_print_run_pdf_downloads_once_then_is_gone(app, canvasser):
+    event_id = create_event(canvasser)
+    saved(add_signer(canvasser, event_id), event_id)
+    token = start_print(canvasser, event_id)
+    run_worker(app)
+    download(canvasser, token)
+
+    again = canvasser.get(f"/staff/prints/{token}.pdf")
+    assert again.status_code == 410
+    assert again.mimetype == "text/html"
+    assert "<h1>" in text(again) and "Back to the home page" in visible(again)
+    page = canvasser.get(f"/staff/prints/{token}")
+    assert ("This PDF was already downloaded or has expired. Start a new print run if you need it again."
+            in visible(page))
+    assert "Download the PDF" not in visible(page)
+    assert canvasser.get(f"/staff/prints/{token}.json").get_json()["ready"] is False
+
+
+def test_a_second_download_explains_that_the_pdf_was_already_downloaded(app, canvasser):
+    event_id = create_event(canvasser)
+    saved(add_signer(canvasser, event_id), event_id)
+    token = start_print(canvasser, event_id)
+    run_worker(app)
+    download(canvasser, token)
+    again = visible(canvasser.get(f"/staff/prints/{token}.pdf"))
+    assert "already downloaded" in again
+    assert "This letter's details were deleted" not in again
+
+
+def test_the_progress_json_tells_the_status_counts_and_readiness(app, canvasser):
+    event_id = create_event(canvasser)
+    enter_five_signers(canvasser, event_id)
+    token = start_print(canvasser, event_id)
+    queued = canvasser.get(f"/staff/prints/{token}.json")
+    assert queued.status_code == 200 and queued.mimetype == "application/json"
+    assert queued.get_json() == {"status": "queued", "done": 0, "total": 0, "letters": 0, "ready": False}
+
+    run_worker(app)
+    done = canvasser.get(f"/staff/prints/{token}.json").get_json()
+    assert done == {"status": "done", "done": 1, "total": 1, "letters": 5, "ready": True}  # one chunk of 9 blocks
+
+    download(canvasser, token)
+    assert canvasser.get(f"/staff/prints/{token}.json").get_json()["ready"] is False
+
+
+def test_an_unknown_print_job_is_not_found(canvasser):
+    for url in ("/staff/prints/nope", "/staff/prints/nope.json", "/staff/prints/nope.pdf"):
+        assert canvasser.get(url).status_code == 404, url
+
+
+def test_printing_an_event_with_no_letters_says_there_was_nothing_to_print(app, canvasser, es):
+    event_id = create_event(canvasser)
+    page = text(canvasser.get(f"/staff/events/{event_id}"))
+    assert re.search(r'<button type="submit" class="button" disabled>Print every letter', page)
+    token = start_print(canvasser, event_id)  # sent anyway (an old tab)
+    run_worker(app)
+    response = canvasser.get(f"/staff/prints/{token}")
+    assert "There was nothing to print." in visible(response)
+    assert 'http-equiv="refresh"' not in text(response) and "Download the PDF" not in visible(response)
+    assert es("There was nothing to print.") in visible(canvasser.get(f"/staff/prints/{token}?lang=es"))
+    assert canvasser.get(f"/staff/prints/{token}.json").get_json() == {
+        "status": "done", "done": 0, "total": 0, "letters": 0, "ready": False}
+    assert canvasser.get(f"/staff/prints/{token}.pdf").status_code == 410
+
+
+def test_a_print_request_without_its_csrf_token_is_refused(app, canvasser):
+    event_id = create_event(canvasser)
+    response = canvasser.post(f"/staff/events/{event_id}/print", data={})
+    assert response.status_code == 400
+    assert "This page expired. Please go back, reload it and try again." in visible(response)
+    with app.app_context():
+        assert db.session.scalars(db.select(PrintJob)).all() == []
+
+
+def test_an_unknown_event_is_not_found(canvasser):
+    assert canvasser.get("/staff/events/999999").status_code == 404
+
+
+# ---------------------------------------------------------------------------
+# Blank letters to sign on paper
+# ---------------------------------------------------------------------------
+
+
+def request_blank(client, lang="en", **data):
+    return send_form(client, f"/staff/print/blank?lang={lang}", "/staff/print/blank",
+                     {"district": "8", "copies": "2", "language": "es", **data})
+
+
+def test_blank_letters_for_one_district_have_lines_to_fill_in(app, canvasser):
+    token = job_token(request_blank(canvasser, district="8", copies="2", language="es"))
+    assert "Waiting to start…" in visible(canvasser.get(f"/staff/prints/{token}"))
+    run_worker(app)
+    assert "2 letters are ready." in visible(canvasser.get(f"/staff/prints/{token}"))
+    pdf = download(canvasser, token)
+    assert summary(pdf, [BLANK_NAME]) == [
+        ("cover", "Teresa Mosqueda", "2 letters"),
+        ("letter", BLANK_NAME, "Estimada concejala Mosqueda:"),
+        ("letter", BLANK_NAME, "Estimada concejala Mosqueda:"),
+    ]
+
+
+def test_blank_letters_for_every_district_come_one_district_after_another(app, canvasser):
+    token = job_token(request_blank(canvasser, district="all", copies="1", language="en"))
+    run_worker(app)
+    pdf = download(canvasser, token)
+    expected = []
+    for district in map(str, range(1, 10)):
+        name, salutation_en, _es = OFFICIALS[district]
+        expected += [("cover", name, "1 letter"), ("letter", BLANK_NAME, salutation_en)]
+    assert summary(pdf, [BLANK_NAME]) == expected
+
+
+@pytest.mark.parametrize("copies", ["0", "201", "-3", ""])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_blank_letters_need_between_1_and_200_copies(app, canvasser, es, lang, copies):
+    response = request_blank(canvasser, lang=lang, copies=copies)
+    assert response.status_code == 422
+    message = "Between 1 and 200, please."
+    assert (message if lang == "en" else es(message)) in field_errors(response, "copies")
+    assert input_value(response, "copies") == copies
+    with app.app_context():
+        assert db.session.scalars(db.select(PrintJob)).all() == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_blank_letters_refuse_copies_that_are_not_a_number(app, canvasser, es, lang):
+    response = request_blank(canvasser, lang=lang, copies="ten")
+    assert response.status_code == 422
+    message = "Between 1 and 200, please."
+    assert (message if lang == "en" else es(message)) in field_errors(response, "copies")
+
+
+def test_blank_letters_refuse_a_district_that_is_not_offered(app, canvasser):
+    response = request_blank(canvasser, district="10")
+    assert response.status_code == 422
+    assert field_errors(response, "district")
+    with app.app_context():
+        assert db.session.scalars(db.select(PrintJob)).all() == []
+
+
+# ---------------------------------------------------------------------------
+# Delivery packet for one official (staff only)
+# ---------------------------------------------------------------------------
+
+
+def request_packet(client, lang="en", **data):
+    return send_form(client, f"/staff/print/packet?lang={lang}", "/staff/print/packet", data)
+
+
+def set_created_at(app, name, when):
+    with app.app_context():
+        letter = db.session.scalar(db.select(Letter).where(Letter.name == name))
+        letter.created_at = when
+        db.session.commit()
+
+
+def test_the_delivery_packet_is_for_staff_only(canvasser, es):
+    response = canvasser.get("/staff/print/packet")
+    assert response.status_code == 403
+    assert "Not for this account" in visible(response)
+    assert es("Not for this account") in visible(canvasser.get("/staff/print/packet?lang=es"))
+    assert "Delivery packet for one official" not in visible(canvasser.get("/staff/events"))
+
+
+def test_the_delivery_packet_has_only_that_officials_letters_in_the_date_range(app, staff, client):
+    event_id = create_event(staff)
+    saved(add_signer(staff, event_id, name="Zoe Adams", letter_language="en"), event_id)           # 4, today
+    saved(add_signer(staff, event_id, name="Eva Abad", letter_language="es"), event_id)            # 4, today
+    saved(add_signer(staff, event_id, name="Dan Brown", **TWO_SAME_DISTRICT), event_id)            # 3: other
+    saved(add_signer(staff, event_id, name="Old Letter", letter_language="en"), event_id)          # 4, too old
+    saved(add_signer(staff, event_id, name="Gone Letter", letter_language="en"), event_id)         # 4, cancelled
+    assert submit_letter(client, name="Web Writer", letter_language="both").status_code == 302     # 4, web form
+    today = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    set_created_at(app, "Old Letter", today - dt.timedelta(days=10))
+    with app.app_context():
+        gone = db.session.scalar(db.select(Letter).where(Letter.name == "Gone Letter"))
+        gone.status = LetterStatus.CANCELLED
+        db.session.commit()
+
+    page = text(staff.get("/staff/print/packet"))
+    assert '<option value="councilmember:4">Jorge L. Barón (councilmember 4)</option>' in page
+    since = (today - dt.timedelta(days=2)).date().isoformat()
+    token = job_token(request_packet(staff, office="councilmember:4", since=since, until=today.date().isoformat()))
+    run_worker(app)
+    assert "3 letters are ready." in visible(staff.get(f"/staff/prints/{token}"))
+    pdf = download(staff, token)
+    names = ["Zoe Adams", "Eva Abad", "Dan Brown", "Old Letter", "Gone Letter", "Web Writer"]
+    assert summary(pdf, names) == [
+        ("cover", "Jorge L. Barón", "3 letters"),
+        ("letter", "Eva Abad", "Estimado concejal Barón:"),
+        ("letter", "Zoe Adams", "Dear Councilmember Barón:"),
+        ("letter", "Web Writer", "Estimado concejal Barón:"),
+        ("letter", "Web Writer", "Dear Councilmember Barón:"),
+    ]
+
+
+def test_the_delivery_packet_dates_are_king_county_dates(app, staff):
+    event_id = create_event(staff)
+    saved(add_signer(staff, event_id, name="Late Signer"), event_id)
+    set_created_at(app, "Late Signer", dt.datetime(2026, 11, 29, 1, 0))  # 5 pm on Nov 28 in Seattle
+    token = job_token(request_packet(staff, office="councilmember:4", since="2026-11-28", until="2026-11-28"))
+    run_worker(app)
+    assert staff.get(f"/staff/prints/{token}.json").get_json()["letters"] == 1
+    assert "November 28, 2026" in " ".join(pdf_pages(download(staff, token)))
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({"office": "councilmember:4", "since": "", "until": "2026-11-28"}, "since",
+     "Please enter the date, like 2026-11-28."),
+    ({"office": "councilmember:4", "since": "2026-11-28", "until": "tomorrow"}, "until",
+     "Please enter the date, like 2026-11-28."),
+])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_delivery_packet_with_a_bad_date_is_refused_with_its_message(app, staff, es, lang, data, field, message):
+    response = request_packet(staff, lang=lang, **data)
+    assert response.status_code == 422
+    assert (message if lang == "en" else es(message)) in field_errors(response, field)
+    with app.app_context():
+        assert db.session.scalars(db.select(PrintJob)).all() == []
+
+
+def test_a_delivery_packet_for_an_office_not_in_the_roster_is_refused(app, staff):
+    response = request_packet(staff, office="councilmember:99", since="2026-11-01", until="2026-11-28")
+    assert response.status_code == 422
+    assert field_errors(response, "office")
+    with app.app_context():
+        assert db.session.scalars(db.select(PrintJob)).all() == []
+
+
+def test_a_delivery_packet_whose_end_is_before_its_start_is_refused(app, staff):
+    response = request_packet(staff, office="councilmember:4", since="2026-11-28", until="2026-11-01")
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalars(db.select(PrintJob)).all() == []
+
+
+# ---------------------------------------------------------------------------
+# Event letters in the staff console's counts
+# ---------------------------------------------------------------------------
+
+
+def test_event_letters_count_as_the_event_channel_on_the_dashboard_and_in_the_export(app, staff, client, smtp):
+    event_id = create_event(staff)
+    saved(add_signer(staff, event_id, name="Zoe Adams"), event_id)
+    saved(add_signer(staff, event_id, name="Rosa Díaz", email="rosa@example.org", email_it="y"), event_id)
+    assert submit_letter(client, name="Web Writer").status_code == 302  # a printed (PDF) letter
+    run_worker(app)  # Rosa's letter is emailed, and stays an event letter
+
+    dashboard = text(staff.get("/staff/"))
+    assert '<th scope="row">At events</th><td>2</td>' in dashboard
+    assert '<th scope="row">Printed (PDF)</th><td>1</td>' in dashboard
+    assert '<th scope="row">By email</th><td>0</td>' in dashboard
+    export = staff.get("/staff/letters.csv").get_data(as_text=True).splitlines()
+    channels = sorted(line.split(",")[4] for line in export[1:])
+    assert channels == ["event", "event", "pdf"]
+
+
