@@ -59,9 +59,9 @@ def test_bad_rows_are_listed_by_line_and_the_good_ones_still_print(runner, tmp_p
     output = tmp_path / "letters.pdf"
     result = runner.invoke(args=["print", path, "-o", str(output)])
     assert result.exit_code == 3
-    assert "line 3: street: Please enter your street address." in result.output
+    assert "line 3: Street address: Please enter your street address." in result.output
     assert "line 4: That ZIP code is not in King County" in result.output
-    assert "line 5: email: Please enter an email address like name@example.com." in result.output
+    assert "line 5: Email (optional): Please enter an email address like name@example.com." in result.output
     assert "Wrote 1 letters" in result.output
     assert any("Ana López" in text for text in pages_of(output))
 
