@@ -2,6 +2,9 @@
 real HTTP servers on 127.0.0.1 standing in for the Census geocoder and the county's GIS layer,
 and helpers that submit the forms the way a browser does (CSRF token included)."""
 
+import csv
+import html
+import io
 import os
 import re
 from pathlib import Path
@@ -195,3 +198,33 @@ def submit_letter(client, lang="en", **fields):
     data = letter_form(**fields)
     data["csrf_token"] = csrf_token(page.get_data(as_text=True))
     return client.post("/write", data=data)
+
+
+def text(response):
+    """A page as a reader sees it: tags dropped, entities decoded, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+
+
+def replace_field(text_, line_no, column, value):
+    """CSV text with one field of one line (1 = header) replaced, via the csv module."""
+    rows = list(csv.reader(io.StringIO(text_, newline="")))
+    rows[line_no - 1][rows[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def add_user(runner, email, role, password=STAFF_PASSWORD):
+    """`actiontool users add EMAIL --role ROLE`, the password on standard input."""
+    return runner.invoke(args=["users", "add", email, "--role", role], input=password + "\n")
+
+
+def sign_in(client, email, password=STAFF_PASSWORD, **request_options):
+    """Sign in through the login page, CSRF token included; returns the POST's response."""
+    page = client.get("/staff/login")
+    return client.post("/staff/login", data={"email": email, "password": password,
+                                             "csrf_token": csrf_token(page.get_data(as_text=True))},
+                       **request_options)

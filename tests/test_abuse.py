@@ -7,9 +7,7 @@ translated page, JSON for the API, and counts shared through Redis.
 """
 
 import datetime as dt
-import html
 import os
-import re
 import uuid
 
 import pytest
@@ -25,6 +23,7 @@ from tests.conftest import (
     letter_token,
     run_worker,
     submit_letter,
+    text,
 )
 
 SUPPORTER_EMAIL = "jose@example.org"
@@ -53,10 +52,6 @@ TOO_MANY_REQUESTS = {
 
 
 # ---------------------------------------------------------------- helpers
-
-def text(response):
-    """A page as a reader sees it: tags dropped, entities decoded, whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
 
 
 def state(app, token):

@@ -8,7 +8,6 @@ send form's errors.
 """
 
 import csv
-import html
 import io
 import re
 import time
@@ -26,6 +25,7 @@ from tests.conftest import (
     letter_token,
     run_worker,
     submit_letter,
+    text,
 )
 
 SECRET, SALT = "test-secret-key", "confirm-letter"
@@ -35,10 +35,6 @@ DAY = 24 * 3600
 
 
 # ---------------------------------------------------------------- helpers
-
-def text(response):
-    """A page as a reader sees it: tags dropped, entities decoded, whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
 
 
 def state(app, token):

@@ -7,7 +7,6 @@ cannot produce for a council district, through roster.apply_roster); mail goes t
 real worker to the loopback SMTP server.
 """
 
-import csv
 import html
 import io
 import re
@@ -18,13 +17,17 @@ from actiontool.models import Letter, OutboxMessage, db
 from actiontool.roster import apply_roster, parse_roster, roster_rows
 from tests.conftest import (
     ROSTER,
+    add_user,
     ask_to_email,
     confirm,
     confirmation_link,
     csrf_token,
     letter_token,
+    replace_field,
     run_worker,
+    sign_in,
     submit_letter,
+    text,
 )
 
 PASSWORD = "correct horse battery"
@@ -37,36 +40,16 @@ QUEUED_BY, AWAITING_BY, SENT_BY = "ana@example.org", "beto@example.org", "carla@
 
 # ---------------------------------------------------------------- helpers
 
-def add(runner, email, role, password=PASSWORD):
-    return runner.invoke(args=["users", "add", email, "--role", role], input=password + "\n")
-
-
-def sign_in(client, email, password=PASSWORD):
-    page = client.get("/staff/login")
-    return client.post("/staff/login", data={"email": email, "password": password,
-                                             "csrf_token": csrf_token(page.get_data(as_text=True))})
 
 
 @pytest.fixture
 def staff(app, runner):
-    assert add(runner, STAFF, "staff").exit_code == 0
+    assert add_user(runner, STAFF, "staff").exit_code == 0
     client = app.test_client()
     assert sign_in(client, STAFF).status_code == 302
     return client
 
 
-def text(response):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
-
-
-def replace_field(text_, line_no, column, value):
-    """The roster text with one field of one line (1 = header) replaced, via the csv module."""
-    rows = list(csv.reader(io.StringIO(text_, newline="")))
-    header = rows[0]
-    rows[line_no - 1][header.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
 
 
 def new_member_roster(email=NEW_EMAIL):
@@ -471,7 +454,7 @@ def test_only_staff_can_readdress_or_cancel_a_held_letter(app, runner, staff, sm
     response = anonymous.post(f"/staff/letters/{letters['queued']}/{action}", data={"csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"].startswith("/staff/login")
 
-    assert add(runner, CANVASSER, "canvasser").exit_code == 0
+    assert add_user(runner, CANVASSER, "canvasser").exit_code == 0
     canvasser = app.test_client()
     sign_in(canvasser, CANVASSER)
     token = csrf_token(canvasser.get("/staff/login").get_data(as_text=True))

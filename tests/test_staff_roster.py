@@ -15,7 +15,7 @@ import pytest
 
 from actiontool.models import Official, RosterRevision, db
 from actiontool.roster import apply_roster, check_against_county, export_roster, parse_roster, roster_rows
-from tests.conftest import ROSTER, csrf_token
+from tests.conftest import ROSTER, csrf_token, replace_field, text
 
 PASSWORD = "correct horse battery"
 STAFF = "staff@campaign.test"
@@ -52,19 +52,6 @@ def canvasser(app, runner):
     return client
 
 
-def text(response):
-    """A page as a reader sees it: tags dropped, entities decoded, whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
-
-
-def replace_field(text_, line_no, column, value):
-    """The roster text with one field of one line (1 = header) replaced, via the csv module."""
-    rows = list(csv.reader(io.StringIO(text_, newline="")))
-    header = rows[0]
-    rows[line_no - 1][header.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
 
 
 def drop_line(text_, line_no):
@@ -146,7 +133,8 @@ def preview_changes(response):
     """{heading of a changed official: [(field, now, after), ...]} from the preview page."""
     page = response.get_data(as_text=True)
     changed = {}
-    for heading, table in re.findall(r"<h3>(.*?)</h3>\s*<div class=\"table-wrap\"><table>(.*?)</table>", page, re.S):
+    sections = re.findall(r"<h3>(.*?)</h3>\s*<div class=\"table-wrap\"[^>]*><table>(.*?)</table>", page, re.S)
+    for heading, table in sections:
         rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td></tr>', table, re.S)
         changed[html.unescape(heading)] = [tuple(html.unescape(v) for v in row) for row in rows]
     return changed
