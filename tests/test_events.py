@@ -16,7 +16,7 @@ import pytest
 from flask_babel import force_locale, gettext, ngettext
 
 from actiontool.models import Event, Letter, LetterStatus, OutboxMessage, PrintJob, db
-from tests.conftest import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, csrf_token, run_worker, submit_letter, text
+from tests.conftest import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, csrf_token, run_worker, submit_letter
 
 PASSWORD = "correct horse battery"
 CANVASSER = "canvasser@campaign.test"
@@ -87,6 +87,11 @@ def es(app):
 
     return translate
 
+
+
+def text(response):
+    """The page's HTML with entities decoded (so quotes and accents read as typed)."""
+    return html.unescape(response.get_data(as_text=True))
 
 
 def visible(response):
