@@ -64,11 +64,14 @@ class SmtpTransport:
         self.connection = connection
 
     def send(self, message, sender, recipients):
-        """Send one message; raise TemporaryFailure or PermanentFailure. Returns refused recipients."""
+        """Send one message; raise TemporaryFailure or PermanentFailure.
+
+        Every message has one envelope recipient, so a refused recipient always raises.
+        """
         if self.connection is None:
             self._connect()
         try:
-            refused = self.connection.send_message(message, from_addr=sender, to_addrs=recipients)
+            self.connection.send_message(message, from_addr=sender, to_addrs=recipients)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             self.close_quietly(reset=True)
@@ -82,7 +85,6 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException) as error:
             self.close_quietly()
             raise TemporaryFailure(f"mail server connection failed: {error.__class__.__name__}") from error
-        return {address: code for address, (code, _text) in refused.items()}
 
     def close_quietly(self, reset=False):
         """Drop the connection (after RSET when it may still be usable, to start clean)."""
@@ -114,7 +116,6 @@ class FileTransport:
         with tempfile.NamedTemporaryFile("wb", dir=self.folder, delete=False, suffix=".tmp") as out:
             out.write(message.as_bytes())
         os.replace(out.name, os.path.join(self.folder, name))
-        return {}
 
     def close(self):
         pass

@@ -162,7 +162,7 @@ def _deliver_one(row, transport, config):
         _failed(row, f"could not compose the message: {error.__class__.__name__}")
         return "failed"
     try:
-        refused = transport.send(message, sender, recipients)
+        transport.send(message, sender, recipients)
     except PermanentFailure as error:
         _failed(row, str(error))
         return "failed"
@@ -170,14 +170,6 @@ def _deliver_one(row, transport, config):
         raise
     except TemporaryFailure as error:
         _retry_later(row, str(error), config)
-        return "retry"
-    official = recipients[0]
-    if row.kind == TO_OFFICIAL and official in refused:
-        code = refused[official]
-        if 500 <= code < 600:
-            _failed(row, f"SMTP {code} for the official")
-            return "failed"
-        _retry_later(row, f"SMTP {code} for the official", config)
         return "retry"
     _sent(row)
     return "sent"
