@@ -2,6 +2,8 @@
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
 
 from actiontool import events, lookup, print_jobs, signers
 from actiontool.accounts import current_user, role_required, staff_required
@@ -26,7 +28,9 @@ def _event_or_404(event_id):
     return event
 
 
-def _signer_form():
+def _signer_form(formdata=None):
+    if formdata is not None:
+        return EventSignerForm(formdata=formdata)
     form = EventSignerForm()
     if not form.is_submitted():
         form.letter_language.data = default_letter_language(current_language())
@@ -34,9 +38,35 @@ def _signer_form():
 
 
 def _event_page(event, status=200, form=None, upload_form=None, **context):
+    rows = events.sheet_rows(event["id"])
+    for row in rows:
+        row["problems"] = signers.problem_messages(row["cells"], row["lookup_problem"],
+                                                   default_letter_language(current_language()))
     return _page("events/event.html", status, event=event, form=form or _signer_form(),
                  upload_form=upload_form or SheetUploadForm(), print_form=ButtonForm(),
-                 signers=events.event_letters(event["id"]), **context)
+                 signers=events.event_letters(event["id"]), sheet_rows=rows, row_form=ButtonForm(),
+                 sheet_added=request.args.get("sheet_added", type=int),
+                 sheet_to_fix=request.args.get("sheet_to_fix", 0, type=int), **context)
+
+
+def _check_signer(form):
+    """Check one signer's row and look up the address, as the public form does.
+
+    Returns ((district, official), None) when the row is ready to save, else
+    (None, (status, context)): the form then carries its errors, and the
+    context explains a failed lookup and offers the way forward.
+    """
+    if not form.validate():
+        return None, (422, {})
+    try:
+        return lookup.resolve(_values(form)), None
+    except lookup.LookupFailed as failure:
+        context = lookup_failed_context(form, failure)
+        return None, (200 if context else 422, context)
+
+
+def _values(form):
+    return dict(form.data, ui_language=current_language())
 
 
 @bp.route("/events", methods=["GET", "POST"])
@@ -57,22 +87,18 @@ def event(event_id):
     form = _signer_form()
     if not form.is_submitted():
         return _event_page(event, form=form)
-    if not form.validate():
-        return _event_page(event, 422, form=form)
-    values = dict(form.data, ui_language=current_language())
-    try:
-        district, official = lookup.resolve(values)
-    except lookup.LookupFailed as failure:
-        context = lookup_failed_context(form, failure)
-        return _event_page(event, 200 if context else 422, form=form, **context)
-    events.add_signer(event_id, values, official, district, form.email_it.data)
+    found, problem = _check_signer(form)
+    if problem:
+        status, context = problem
+        return _event_page(event, status, form=form, **context)
+    events.add_signer(event_id, _values(form), found[1], found[0], form.email_it.data)
     return redirect(url_for("events.event", event_id=event_id, added=1) + "#next")
 
 
 @bp.post("/events/<int:event_id>/upload")
 @canvasser_or_staff
 def event_upload(event_id):
-    """A whole sign-up sheet: good rows saved, each bad row listed by line to fix by hand."""
+    """A whole sign-up sheet: good rows saved, bad rows kept to be fixed one by one in the browser."""
     event = _event_or_404(event_id)
     upload_form = SheetUploadForm()
     if not upload_form.validate():
@@ -83,17 +109,66 @@ def event_upload(event_id):
         return _event_page(event, 422, upload_form=upload_form, sheet_error=_(
             'The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.'))
     letters, problems = signers.read_signers(text, default_language=default_letter_language(current_language()))
-    for letter in letters:
-        events.add_signer(event_id, dict(letter, letter_language=letter["language"], ui_language=current_language()),
-                          _official(letter), letter["district"], email_it=False)
-    return _event_page(_event_or_404(event_id), 422 if problems else 200, sheet_problems=problems,
-                       sheet_added=len(letters))
+    sheet_wide = [problem for problem in problems if problem.cells is None]
+    if sheet_wide:
+        return _event_page(event, 422, upload_form=upload_form, sheet_error=_(
+            "The sheet could not be read: %(problems)s",
+            problems="; ".join(message for problem in sheet_wide for message in problem.messages)))
+    events.add_sheet(event_id, letters, problems, current_language())
+    return redirect(url_for("events.event", event_id=event_id, sheet_added=len(letters),
+                            sheet_to_fix=len(problems)) + "#sheet", code=303)
 
 
-def _official(letter):
-    from actiontool.letters import councilmember_for
+@bp.route("/events/<int:event_id>/rows/<int:row_id>", methods=["GET", "POST"])
+@canvasser_or_staff
+def fix_row(event_id, row_id):
+    """One kept sheet row in the signer form, with its problems shown; saving it makes the letter."""
+    event = _event_or_404(event_id)
+    row = events.sheet_row(event_id, row_id)
+    if row is None:
+        return _row_gone(event, 404 if request.method == "GET" else 409)
+    if request.method == "GET":
+        # The kept row is checked exactly as if it had just been typed into the form (with a
+        # token made for this session), so it shows the same errors, matches and choices.
+        cells = signers.form_values(row["cells"], default_language=default_letter_language(current_language()))
+        form = _signer_form(MultiDict(dict(cells, csrf_token=generate_csrf())))
+        found, problem = _check_signer(form)
+        context = problem[1] if problem else {"found_district": found[0]}
+        return _page("events/fix_row.html", event=event, row=row, form=form, row_form=ButtonForm(), **context)
+    form = _signer_form()
+    found, problem = _check_signer(form)
+    if problem:
+        status, context = problem
+        return _page("events/fix_row.html", status, event=event, row=row, form=form, row_form=ButtonForm(),
+                     **context)
+    if events.add_signer(event_id, _values(form), found[1], found[0], form.email_it.data,
+                         sheet_row_id=row_id) is None:
+        return _row_gone(event, 409)
+    return _next_row(event_id)
 
-    return councilmember_for(letter["district"])
+
+@bp.post("/events/<int:event_id>/rows/<int:row_id>/discard")
+@canvasser_or_staff
+def discard_row(event_id, row_id):
+    event = _event_or_404(event_id)
+    if not ButtonForm().validate():
+        abort(400)
+    if not events.discard_sheet_row(event_id, row_id):
+        return _row_gone(event, 409)
+    return redirect(url_for("events.event", event_id=event_id) + "#sheet", code=303)
+
+
+def _next_row(event_id):
+    """After a fixed row: the next row to fix, or the event when none is left."""
+    rows = events.sheet_rows(event_id)
+    if rows:
+        return redirect(url_for("events.fix_row", event_id=event_id, row_id=rows[0]["id"], saved=1), code=303)
+    return redirect(url_for("events.event", event_id=event_id, added=1) + "#sheet", code=303)
+
+
+def _row_gone(event, status):
+    """Someone else already saved or discarded the row: say so, and save nothing twice."""
+    return _event_page(event, status, row_gone=True)
 
 
 @bp.get("/events/template.csv")

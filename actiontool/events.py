@@ -10,7 +10,7 @@ import secrets
 
 from actiontool import outbox
 from actiontool.letters import COUNTY_TIME_ZONE, letter_dict, recipient_snapshot
-from actiontool.models import Event, Letter, LetterStatus, db, utcnow
+from actiontool.models import Event, Letter, LetterStatus, Official, SheetRow, db, utcnow
 
 
 def create_event(name, date, place, author):
@@ -25,7 +25,9 @@ def event_values(event_id):
     if event is None:
         return None
     count = db.session.scalar(db.select(db.func.count(Letter.id)).where(Letter.event_id == event_id))
-    return {"id": event.id, "name": event.name, "date": event.date, "place": event.place, "letters": count}
+    to_fix = db.session.scalar(db.select(db.func.count(SheetRow.id)).where(SheetRow.event_id == event_id))
+    return {"id": event.id, "name": event.name, "date": event.date, "place": event.place, "letters": count,
+            "to_fix": to_fix}
 
 
 def recent_events(limit=50):
@@ -33,21 +35,76 @@ def recent_events(limit=50):
     return [event_values(event.id) for event in events]
 
 
-def add_signer(event_id, values, official, district, email_it):
-    """Save one witnessed letter; queue it for email when the signer gave an address and agreed."""
-    letter = Letter(
-        token=secrets.token_urlsafe(24), official_id=official.id, recipient=recipient_snapshot(official),
-        district=district, name=values["name"], email=values.get("email") or "", street=values["street"],
-        city=values["city"], zip=values["zip"], note=values.get("note") or "",
-        language=values["letter_language"], ui_language=values.get("ui_language", "en"),
-        event_id=event_id, status=LetterStatus.WRITTEN,
-    )
-    db.session.add(letter)
+def add_signer(event_id, values, official, district, email_it, sheet_row_id=None):
+    """Save one witnessed letter; queue it for email when the signer gave an address and agreed.
+
+    With `sheet_row_id`, the letter replaces that kept sheet row, in the same
+    transaction; None (nothing saved) when the row is gone, because someone else
+    already saved or discarded it.
+    """
+    if sheet_row_id is not None:
+        gone = db.session.execute(db.delete(SheetRow).where(SheetRow.id == sheet_row_id,
+                                                            SheetRow.event_id == event_id))
+        if gone.rowcount != 1:
+            db.session.rollback()
+            return None
+    letter = _letter(event_id, values, official, district)
     if email_it and letter.email and official.email:
         letter.status, letter.confirmed_at = LetterStatus.QUEUED, utcnow()
         outbox.enqueue(letter, outbox.TO_OFFICIAL)
     db.session.commit()
     return letter.token
+
+
+def add_sheet(event_id, letters, problems, ui_language):
+    """A sign-up sheet's good rows as letters and its bad rows kept for fixing, in one transaction.
+
+    Sheet letters are never emailed: nobody saw the signer agree to it.
+    """
+    for values in letters:
+        _letter(event_id, dict(values, letter_language=values["language"], ui_language=ui_language),
+                db.session.get(Official, values["official_id"]), values["district"])
+    for problem in problems:
+        if problem.cells is not None:
+            db.session.add(SheetRow(event_id=event_id, line=problem.line, cells=problem.cells,
+                                    lookup_problem=problem.lookup_problem))
+    db.session.commit()
+
+
+def _letter(event_id, values, official, district):
+    letter = Letter(
+        token=secrets.token_urlsafe(24), official_id=official.id, recipient=recipient_snapshot(official),
+        district=district, name=values["name"], email=values.get("email") or "", phone=values.get("phone") or "",
+        street=values["street"], city=values["city"], zip=values["zip"], note=values.get("note") or "",
+        language=values["letter_language"], ui_language=values.get("ui_language", "en"),
+        event_id=event_id, status=LetterStatus.WRITTEN,
+    )
+    db.session.add(letter)
+    return letter
+
+
+def sheet_rows(event_id):
+    """The event's sheet rows still to fix, by line, as plain dicts."""
+    rows = db.session.scalars(db.select(SheetRow).where(SheetRow.event_id == event_id)
+                              .order_by(SheetRow.line, SheetRow.id))
+    return [_row_dict(row) for row in rows]
+
+
+def sheet_row(event_id, row_id):
+    row = db.session.get(SheetRow, row_id)
+    return None if row is None or row.event_id != event_id else _row_dict(row)
+
+
+def discard_sheet_row(event_id, row_id):
+    """Drop a row nobody will fix (a duplicate, a test line); False when it was already gone."""
+    gone = db.session.execute(db.delete(SheetRow).where(SheetRow.id == row_id, SheetRow.event_id == event_id))
+    db.session.commit()
+    return gone.rowcount == 1
+
+
+def _row_dict(row):
+    return {"id": row.id, "event_id": row.event_id, "line": row.line, "cells": dict(row.cells),
+            "lookup_problem": row.lookup_problem}
 
 
 def event_letters(event_id):

@@ -1,5 +1,7 @@
 """The forms: fields, limits and messages (lazy, so they follow the page's language)."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -171,6 +173,13 @@ class EventSignerForm(LetterForm):
     """One signer at an event: the letter form, plus their agreement to have it emailed."""
 
     email_it = BooleanField(_l("The signer agrees that we also email the letter"))
+    phone = StringField(
+        _l("Phone (optional, printed under the address so the office can call back)"),
+        filters=[_strip],
+        validators=[Optional(), _too_long(40),
+                    Regexp(r"^\+?[\d\s().-]{7,}((ext|x)\.?\s*\d+)?$", flags=re.IGNORECASE,
+                           message=_l("Please enter a phone number, like 206-555-0100."))],
+    )
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -79,6 +79,7 @@ def compose(letter):
                 "city": letter["city"],
                 "state": "WA",
                 "zip": letter["zip"],
+                "phone": letter.get("phone", ""),
             },
             "note_paragraphs": note_paragraphs(letter["note"]),
         }
@@ -125,6 +126,7 @@ def letter_dict(letter):
         "city": letter.city,
         "zip": letter.zip,
         "note": letter.note,
+        "phone": letter.phone,
         "language": letter.language,
         "district": letter.district,
         "created_at": letter.created_at,

@@ -78,6 +78,8 @@ class Letter(db.Model):
     city: Mapped[str] = mapped_column(String(80))
     zip: Mapped[str] = mapped_column(String(10))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Only from events, and only when the signer gives it: printed under their address.
+    phone: Mapped[str] = mapped_column(String(40), default="")
     language: Mapped[str] = mapped_column(String(4))
     # The language of the pages the supporter used: their emails are written in it.
     ui_language: Mapped[str] = mapped_column(String(2), default="en")
@@ -110,6 +112,22 @@ class Event(db.Model):
     date: Mapped[dt.date] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(200), default="")
     created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SheetRow(db.Model):
+    """A sign-up sheet row that could not become a letter yet, kept so a canvasser can fix it
+    in the browser. Deleted when it is saved as a letter or discarded, or by retention."""
+
+    __tablename__ = "sheet_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    # The row's cells by column name (see signers.COLUMNS), as typed on the sheet.
+    cells: Mapped[dict] = mapped_column(JSON)
+    # Why the address lookup failed (lookup's codes), or "" when a field itself is wrong.
+    lookup_problem: Mapped[str] = mapped_column(String(24), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -2,27 +2,29 @@
 
 After ACTIONTOOL_RETENTION_DAYS, a letter that was delivered or abandoned keeps
 its district, language, status and dates, and loses the supporter's name,
-email, address and note. Letters still on their way (queued, held) are kept
-until they are done. `actiontool purge` runs it; so does the worker, daily.
+email, phone, address and note. Letters still on their way (queued, held) are
+kept until they are done. Sign-up sheet rows nobody fixed are deleted. `actiontool purge` runs it; so does the worker, daily.
 """
 
 import datetime as dt
 
 from actiontool.lookup_cache import LookupCache
-from actiontool.models import Letter, LetterStatus, db, utcnow
+from actiontool.models import Letter, LetterStatus, SheetRow, db, utcnow
 
 DONE = (LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.SENT,
         LetterStatus.FAILED, LetterStatus.CANCELLED)
 
 
 def purge(config, now=None):
-    """Remove supporters' details from old finished letters and old lookup answers; return counts."""
+    """Remove supporters' details from old finished letters, old sheet rows and old lookup answers."""
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=int(config["RETENTION_DAYS"]))
     result = db.session.execute(
         db.update(Letter)
         .where(Letter.created_at < cutoff, Letter.status.in_(DONE), Letter.purged_at.is_(None))
-        .values(name="", email="", street="", city="", zip="", note="", opt_in=False, purged_at=now))
+        .values(name="", email="", phone="", street="", city="", zip="", note="", opt_in=False,
+                purged_at=now))
+    rows = db.session.execute(db.delete(SheetRow).where(SheetRow.created_at < cutoff))
     db.session.commit()
     cache = LookupCache(config["SECRET_KEY"], config["LOOKUP_CACHE_DAYS"]).prune()
-    return {"letters": result.rowcount, "lookups": cache}
+    return {"letters": result.rowcount, "sheet_rows": rows.rowcount, "lookups": cache}

@@ -15,7 +15,7 @@ import pypdf
 import pytest
 from flask_babel import force_locale, gettext, ngettext
 
-from actiontool.models import Event, Letter, LetterStatus, OutboxMessage, PrintJob, db
+from actiontool.models import Event, Letter, LetterStatus, OutboxMessage, PrintJob, SheetRow, db
 from tests.conftest import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, csrf_token, run_worker, submit_letter
 
 PASSWORD = "correct horse battery"
@@ -135,7 +135,7 @@ def saved(response, event_id):
 def signer_rows(response):
     """The signers table as (name, district, letter language, by email), as shown (newest first)."""
     page = response.get_data(as_text=True)
-    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    table = page.split('id="signers"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", table)
     return [tuple(html.unescape(cell) for cell in row) for row in rows]
 
@@ -176,7 +176,27 @@ def upload(client, event_id, content, filename="sheet.csv"):
     data = {"csrf_token": csrf_token(page.get_data(as_text=True))}
     if content is not None:
         data["file"] = (io.BytesIO(content), filename)
-    return client.post(f"{url}/upload", data=data, content_type="multipart/form-data")
+    response = client.post(f"{url}/upload", data=data, content_type="multipart/form-data")
+    if response.status_code == 303:  # saved: back to the event page (a reload cannot add the sheet twice)
+        assert response.headers["Location"].startswith(f"{url}?sheet_added="), response.headers["Location"]
+        return client.get(response.headers["Location"])
+    return response
+
+
+def rows_to_fix(response):
+    """The "Rows to fix" table as (line, name, what to fix), as shown."""
+    page = response.get_data(as_text=True)
+    if 'id="rows-to-fix"' not in page:
+        return []
+    table = page.split('id="rows-to-fix"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", table, re.S)
+    return [(int(line), html.unescape(name), html.unescape(problems)) for line, name, problems in rows]
+
+
+def fix_links(response):
+    """line -> the URL of the page that fixes that sheet row."""
+    return {int(line): url for url, line in
+            re.findall(r'<a href="(/staff/events/\d+/rows/\d+)">Fix line (\d+)</a>', response.get_data(as_text=True))}
 
 
 def start_print(client, event_id):
@@ -527,48 +547,221 @@ GOOD_AND_BAD = sheet(
 )
 
 
-def test_a_sheet_adds_its_good_rows_and_lists_the_bad_ones_by_line(app, canvasser):
+def test_a_sheet_adds_its_good_rows_and_keeps_the_bad_ones_listed_by_line_to_fix(app, canvasser):
     event_id = create_event(canvasser)
     response = upload(canvasser, event_id, GOOD_AND_BAD)
-    assert response.status_code == 422
-    shown = visible(response)
-    assert "2 letters added." in shown
-    assert "These rows were not added. Enter them with the form above once fixed:" in shown
-    problems = re.findall(r"<li>(Line \d+:.*?)</li>", text(response), re.S)
-    assert problems == [
-        "Line 3: Street address: Please enter your street address.",
-        "Line 5: That ZIP code is not in King County. This letter is for people who live in King County: "
-        "please check the ZIP code.",
-        "Line 6: Email (optional): Please enter an email address like name@example.com.",
-        "Line 8: We could not find that address. Please check the house number and street name, "
-        "or choose your council district below.",
+    assert response.status_code == 200
+    assert "2 letters added. 4 rows need fixing: see below." in visible(response)
+    assert rows_to_fix(response) == [
+        (3, "No Street", "Street address: Please enter your street address."),
+        (5, "Far Away", "That ZIP code is not in King County. This letter is for people who live in "
+                        "King County: please check the ZIP code."),
+        (6, "Bad Email", "Email (optional): Please enter an email address like name@example.com."),
+        (8, "Lost Person", "We could not find that address. Please check the house number and street name, "
+                           "or choose your council district below."),
     ]
+    assert sorted(fix_links(response)) == [3, 5, 6, 8]
     assert letters_of_event(app, event_id) == [
         ("Ana López", "8", "es", LetterStatus.WRITTEN, "en"),
         ("Carla Abad", "4", "both", LetterStatus.WRITTEN, "en"),
     ]
     assert signer_rows(response) == [("Carla Abad", "4", "both", "—"), ("Ana López", "8", "es", "—")]
+    # The rows stay until they are fixed: they are there on the next visit too.
+    assert [row[0] for row in rows_to_fix(canvasser.get(f"/staff/events/{event_id}"))] == [3, 5, 6, 8]
 
 
-def test_a_sheet_on_a_spanish_page_lists_its_bad_rows_in_spanish(app, canvasser, es):
+def test_a_sheet_on_a_spanish_page_lists_its_rows_to_fix_in_spanish(app, canvasser, es):
     event_id = create_event(canvasser)
     canvasser.get(f"/staff/events/{event_id}?lang=es")
     response = upload(canvasser, event_id, GOOD_AND_BAD)
-    assert response.status_code == 422
     shown = visible(response)
     assert es("%(num)d letter added.", "%(num)d letters added.", 2) in shown
-    assert es("These rows were not added. Enter them with the form above once fixed:") in shown
-    problems = re.findall(r"<li>(Línea \d+:.*?)</li>", text(response), re.S)
-    assert [p.split(":")[0] for p in problems] == ["Línea 3", "Línea 5", "Línea 6", "Línea 8"]
+    assert es("%(num)d row needs fixing: see below.", "%(num)d rows need fixing: see below.", 4) in shown
+    problems = [row[2] for row in rows_to_fix(response)]
     assert es("Please enter your street address.") in problems[0]
     assert es("That ZIP code is not in King County. This letter is for people who live in King County: "
               "please check the ZIP code.") in problems[1]
     assert es("Please enter an email address like name@example.com.") in problems[2]
-    assert es("We could not find that address. Please check the house number and street name, "
-              "or choose your council district below.") in problems[3]
+    assert problems[3] == es("We could not find that address. Please check the house number and street name, "
+                             "or choose your council district below.")
     # A row with no language takes the page's default: both languages on a Spanish page.
     assert [row[:3] for row in letters_of_event(app, event_id)] == [("Ana López", "8", "es"),
                                                                    ("Carla Abad", "4", "both")]
+
+
+def test_rows_to_fix_read_in_the_language_of_the_page_that_shows_them(canvasser, es):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, GOOD_AND_BAD)  # uploaded on an English page
+    spanish = canvasser.get(f"/staff/events/{event_id}?lang=es")
+    problems = [row[2] for row in rows_to_fix(spanish)]
+    assert problems[0].endswith(es("Please enter your street address."))
+    assert problems[3] == es("We could not find that address. Please check the house number and street name, "
+                             "or choose your council district below.")
+
+
+def fix_page(client, event_id, line):
+    """Open the page that fixes one sheet row (from its link on the event page)."""
+    url = fix_links(client.get(f"/staff/events/{event_id}"))[line]
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    return url, page
+
+
+def save_row(client, url, page, **fields):
+    """Send the fix page's form back as shown (what was kept from the sheet), with `fields` changed."""
+    values = {name: input_value(page, name) for name in ("name", "street", "city", "zip", "email", "phone")}
+    values["letter_language"] = checked(page, "letter_language")
+    district = re.search(r'<option selected value="(\d)"', text(page))
+    values["district"] = district.group(1) if district else ""
+    values.update(fields)
+    return client.post(url, data={**values, "csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+def test_a_row_missing_its_street_opens_filled_in_with_the_error_and_becomes_a_letter_once_fixed(app, canvasser):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, GOOD_AND_BAD)
+    url, page = fix_page(canvasser, event_id, 3)
+    assert "Line 3 of the sign-up sheet" in visible(page)
+    assert (input_value(page, "name"), input_value(page, "city"), input_value(page, "zip")) == (
+        "No Street", "Seattle", "98104")
+    assert checked(page, "letter_language") == "en"
+    assert field_errors(page, "street") == ["Please enter your street address."]
+
+    response = save_row(canvasser, url, page, street=HOME["street"])
+    assert response.status_code == 303
+    next_row = fix_links(canvasser.get(f"/staff/events/{event_id}"))[5]
+    assert response.headers["Location"] == next_row + "?saved=1"  # straight on to the next row to fix
+    assert "Saved. Here is the next row to fix." in visible(canvasser.get(response.headers["Location"]))
+    assert ("No Street", "4", "en", LetterStatus.WRITTEN, "en") in letters_of_event(app, event_id)
+    assert [row[0] for row in rows_to_fix(canvasser.get(f"/staff/events/{event_id}"))] == [5, 6, 8]
+
+
+def test_a_row_that_is_still_wrong_keeps_what_was_typed_and_says_what_is_wrong(app, canvasser):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, GOOD_AND_BAD)
+    url, page = fix_page(canvasser, event_id, 6)
+    assert field_errors(page, "email") == ["Please enter an email address like name@example.com."]
+    assert input_value(page, "email") == "not-an-email"
+    response = save_row(canvasser, url, page, email="still wrong", name="Bad Email Jr.")
+    assert response.status_code == 422
+    assert field_errors(response, "email") == ["Please enter an email address like name@example.com."]
+    assert (input_value(response, "name"), input_value(response, "email")) == ("Bad Email Jr.", "still wrong")
+    assert len(letters_of_event(app, event_id)) == 2
+    response = save_row(canvasser, url, page, email="bad@example.org")
+    assert response.status_code == 303
+    assert ("Bad Email", "2", "en", LetterStatus.WRITTEN, "en") in letters_of_event(app, event_id)
+
+
+def test_a_row_whose_address_is_not_found_offers_the_district_by_hand(app, canvasser):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, GOOD_AND_BAD)
+    url, page = fix_page(canvasser, event_id, 8)
+    assert ("We could not find that address. Please check the house number and street name, "
+            "or choose your council district below.") in visible(page)
+    assert 'name="district"' in text(page)
+    response = save_row(canvasser, url, page, district="7")
+    assert response.status_code == 303
+    assert ("Lost Person", "7", "en", LetterStatus.WRITTEN, "en") in letters_of_event(app, event_id)
+
+
+def test_a_row_with_two_matching_addresses_offers_both_and_saves_the_chosen_one(app, canvasser):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, sheet(EN_HEADER, "Luis Ortiz,{street},{city},{zip},es,,,,".format(**TWO_DISTRICTS)))
+    url, page = fix_page(canvasser, event_id, 2)
+    assert "We found more than one address like yours. Please choose yours." in visible(page)
+    options = re.findall(r'name="candidate"[^>]*value="([^"]*)"', text(page))
+    assert "1 TWIN ST S, SEATTLE, WA, 98104" in options and len(options) == 2
+    response = save_row(canvasser, url, page, candidate="1 TWIN ST S, SEATTLE, WA, 98104")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/staff/events/{event_id}?added=1#sheet"  # the last row: back
+    assert letters_of_event(app, event_id) == [("Luis Ortiz", "5", "es", LetterStatus.WRITTEN, "en")]
+    assert rows_to_fix(canvasser.get(f"/staff/events/{event_id}")) == []
+
+
+def test_a_row_kept_while_the_geocoder_was_down_is_found_when_it_is_back(app, canvasser, geocoder):
+    event_id = create_event(canvasser)
+    geocoder.fail_status = 503
+    try:
+        response = upload(canvasser, event_id, sheet(EN_HEADER, "Eva Abad,{street},{city},{zip},en,,,,".format(**HOME)))
+    finally:
+        geocoder.reset_failures()
+    assert rows_to_fix(response) == [(2, "Eva Abad", "The address service is not answering right now. You can "
+                                                     "choose your council district below, or come back in a few "
+                                                     "minutes.")]
+    url, page = fix_page(canvasser, event_id, 2)
+    assert "This address is found now, in District 4. Check the row and save it." in visible(page)
+    assert save_row(canvasser, url, page).status_code == 303
+    assert letters_of_event(app, event_id) == [("Eva Abad", "4", "en", LetterStatus.WRITTEN, "en")]
+
+
+def test_a_fixed_row_on_a_spanish_page_is_explained_in_spanish(canvasser, es):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, GOOD_AND_BAD)
+    canvasser.get(f"/staff/events/{event_id}?lang=es")
+    url = re.search(r'<a href="(/staff/events/\d+/rows/\d+)">', text(canvasser.get(f"/staff/events/{event_id}")))
+    page = canvasser.get(url.group(1))
+    assert es("Line %(line)d of the sign-up sheet", line=3) in visible(page)
+    assert field_errors(page, "street") == [es("Please enter your street address.")]
+
+
+def test_a_discarded_row_is_gone_and_becomes_no_letter(app, canvasser):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, GOOD_AND_BAD)
+    url, page = fix_page(canvasser, event_id, 5)
+    response = canvasser.post(f"{url}/discard", data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 303 and response.headers["Location"] == f"/staff/events/{event_id}#sheet"
+    assert [row[0] for row in rows_to_fix(canvasser.get(f"/staff/events/{event_id}"))] == [3, 6, 8]
+    assert len(letters_of_event(app, event_id)) == 2
+
+
+def test_a_row_saved_by_one_canvasser_is_not_saved_again_by_another(app, canvasser, staff):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, GOOD_AND_BAD)
+    other = staff
+    url, page = fix_page(canvasser, event_id, 8)
+    _, other_page = fix_page(other, event_id, 8)
+    assert save_row(canvasser, url, page, district="7").status_code == 303
+    late = save_row(other, url, other_page, district="7")
+    assert late.status_code == 409
+    assert "Someone already saved or discarded that row. Nothing was saved twice." in visible(late)
+    discard = other.post(f"{url}/discard", data={"csrf_token": csrf_token(other_page.get_data(as_text=True))})
+    assert discard.status_code == 409
+    assert [letter[0] for letter in letters_of_event(app, event_id)].count("Lost Person") == 1
+    gone = canvasser.get(url)
+    assert gone.status_code == 404 and "Someone already saved or discarded that row." in visible(gone)
+
+
+def test_a_row_belongs_to_its_event_only(canvasser):
+    event_id = create_event(canvasser)
+    other_event = create_event(canvasser, name="Otra")
+    upload(canvasser, event_id, GOOD_AND_BAD)
+    url, page = fix_page(canvasser, event_id, 3)
+    elsewhere = url.replace(f"/events/{event_id}/", f"/events/{other_event}/")
+    assert canvasser.get(elsewhere).status_code == 404
+    response = canvasser.post(elsewhere, data={"name": "X", **HOME, "letter_language": "en",
+                                               "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 409
+    assert [row[0] for row in rows_to_fix(canvasser.get(f"/staff/events/{event_id}"))] == [3, 5, 6, 8]
+
+
+def test_saving_or_discarding_a_row_needs_the_forms_csrf_token(app, canvasser):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, GOOD_AND_BAD)
+    url, _page = fix_page(canvasser, event_id, 3)
+    assert canvasser.post(url, data={"name": "X", **HOME, "letter_language": "en"}).status_code == 400
+    assert canvasser.post(f"{url}/discard").status_code == 400
+    assert len(rows_to_fix(canvasser.get(f"/staff/events/{event_id}"))) == 4
+
+
+def test_old_rows_to_fix_are_deleted_by_retention(app, canvasser, runner):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, GOOD_AND_BAD)
+    with app.app_context():
+        db.session.execute(db.update(SheetRow).values(created_at=dt.datetime(2026, 1, 1)))
+        db.session.commit()
+    result = runner.invoke(args=["purge"])
+    assert "4 sign-up sheet rows" in result.output
+    assert rows_to_fix(canvasser.get(f"/staff/events/{event_id}")) == []
 
 
 def test_a_spanish_sheets_row_problems_name_no_english_columns(canvasser):
@@ -577,7 +770,7 @@ def test_a_spanish_sheets_row_problems_name_no_english_columns(canvasser):
     response = upload(canvasser, event_id, sheet(ES_HEADER, "Sin Calle,,Seattle,98104,es,,,,",
                                                  "Correo Malo,1 Main St,Seattle,98104,es,no-es-correo,,,2",
                                                  "Idioma Malo,1 Main St,Seattle,98104,fr,,,,2"))
-    problems = re.findall(r"<li>(Línea \d+:.*?)</li>", text(response), re.S)
+    problems = [row[2] for row in rows_to_fix(response)]
     assert len(problems) == 3
     assert not any(re.search(r"\b(street|email|letter_language):", problem) for problem in problems), problems
 
@@ -589,13 +782,11 @@ def test_a_sheet_row_with_an_unknown_language_or_district_is_listed_with_its_mes
     response = upload(canvasser, event_id, sheet(EN_HEADER, "Ana López,1 Pine St,Seattle,98104,fr,,,,4",
                                                  "Luis Ortiz,1 Pine St,Seattle,98104,es,,,,12",
                                                  "Eva Abad,1 Pine St,Seattle,98104,es,,,,4"))
-    assert response.status_code == 422
     invalid = "Not a valid choice." if lang == "en" else "Opción inválida."  # WTForms' own catalog
-    line = "Line" if lang == "en" else "Línea"
-    problems = re.findall(r"<li>(L\S+ \d+:.*?)</li>", text(response), re.S)
     language, district = {"en": ("Language of the letter", "Your council district"),
                           "es": ("Idioma de la carta", "Su distrito del Consejo")}[lang]
-    assert problems == [f"{line} 2: {language}: {invalid}", f"{line} 3: {district}: {invalid}"]
+    assert rows_to_fix(response) == [(2, "Ana López", f"{language}: {invalid}"),
+                                     (3, "Luis Ortiz", f"{district}: {invalid}")]
     assert [row[:3] for row in letters_of_event(app, event_id)] == [("Eva Abad", "4", "es")]
 
 
@@ -657,8 +848,8 @@ def test_a_sheet_without_the_needed_columns_adds_nothing_and_says_which_are_miss
     event_id = create_event(canvasser)
     response = upload(canvasser, event_id, b"who,where\nAna,1 Pine\n")
     assert response.status_code == 422
-    assert "Line 1: missing columns: name, street, city, zip" in visible(response)
-    assert "0 letters added." in visible(response)
+    assert "The sheet could not be read: missing columns: name, street, city, zip" in visible(response)
+    assert "letters added" not in visible(response)
     assert letters_of_event(app, event_id) == []
 
 
