@@ -3,7 +3,8 @@
 After ACTIONTOOL_RETENTION_DAYS, a letter that was delivered or abandoned keeps
 its district, language, status and dates, and loses the supporter's name,
 email, phone, address and note. Letters still on their way (queued, held) are
-kept until they are done. Sign-up sheet rows nobody fixed are deleted. `actiontool purge` runs it; so does the worker, daily.
+kept until they are done. Sign-up sheet rows nobody fixed are deleted.
+`actiontool purge` runs it; so does the worker, daily.
 """
 
 import datetime as dt

@@ -10,7 +10,8 @@ PASSWORD = "correct horse battery"
 
 # Staff URLs and who may open them; a staff URL missing here fails test_every_staff_url_is_listed.
 CANVASSER_ALLOWED = {"staff.home", "events.event_list", "events.event", "events.sheet_template",
-                     "events.blank_letters", "events.fix_row", "events.print_job", "events.print_job_json", "events.print_job_pdf"}
+                     "events.blank_letters", "events.fix_row", "events.print_job", "events.print_job_json",
+                     "events.print_job_pdf"}
 # Pages that answer something other than 200 to a user allowed in, and what.
 EXPECTED_STATUS = {"events.print_job_pdf": 410}  # nothing printed yet
 
