@@ -518,6 +518,30 @@ def test_a_signer_who_gives_an_email_without_agreeing_gets_nothing_emailed(app, 
         assert db.session.scalars(db.select(OutboxMessage)).all() == []
 
 
+def test_a_signers_phone_is_kept_on_their_letter(app, canvasser):
+    event_id = create_event(canvasser)
+    saved(add_signer(canvasser, event_id, name="Rosa Díaz", phone="(206) 555-0100 ext. 2"), event_id)
+    with app.app_context():
+        assert db.session.scalar(db.select(Letter.phone).where(Letter.event_id == event_id)) == "(206) 555-0100 ext. 2"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("phone", ["call me maybe", "12345", "2" * 41])
+def test_a_phone_that_is_not_a_phone_number_is_explained_and_kept(app, canvasser, es, lang, phone):
+    event_id = create_event(canvasser)
+    canvasser.get(f"/staff/events/{event_id}?lang={lang}")
+    response = add_signer(canvasser, event_id, name="Rosa Díaz", phone=phone)
+    assert response.status_code == 422
+    message = "Please enter a phone number, like 206-555-0100."
+    too_long = "Please keep this under %(max)d characters."
+    expected = {message if lang == "en" else es(message)}
+    if len(phone) > 40:
+        expected.add(too_long % {"max": 40} if lang == "en" else es(too_long, max=40))
+    assert set(field_errors(response, "phone")) <= expected and field_errors(response, "phone")
+    assert input_value(response, "phone") == phone and input_value(response, "name") == "Rosa Díaz"
+    assert letters_of_event(app, event_id) == []
+
+
 def test_ticking_the_email_agreement_without_an_email_asks_for_the_email(app, canvasser):
     event_id = create_event(canvasser)
     response = add_signer(canvasser, event_id, name="Rosa Díaz", email="", email_it="y")
@@ -753,15 +777,20 @@ def test_saving_or_discarding_a_row_needs_the_forms_csrf_token(app, canvasser):
     assert len(rows_to_fix(canvasser.get(f"/staff/events/{event_id}"))) == 4
 
 
-def test_old_rows_to_fix_are_deleted_by_retention(app, canvasser, runner):
+def test_retention_deletes_old_rows_to_fix_and_blanks_a_signers_phone(app, canvasser, runner):
     event_id = create_event(canvasser)
     upload(canvasser, event_id, GOOD_AND_BAD)
+    saved(add_signer(canvasser, event_id, name="Rosa Díaz", phone="206-555-0100"), event_id)
     with app.app_context():
         db.session.execute(db.update(SheetRow).values(created_at=dt.datetime(2026, 1, 1)))
+        db.session.execute(db.update(Letter).values(created_at=dt.datetime(2026, 1, 1)))
         db.session.commit()
     result = runner.invoke(args=["purge"])
-    assert "4 sign-up sheet rows" in result.output
+    assert "Purged 3 letters, 4 sign-up sheet rows" in result.output
     assert rows_to_fix(canvasser.get(f"/staff/events/{event_id}")) == []
+    with app.app_context():
+        assert set(db.session.scalars(db.select(Letter.phone))) == {""}
+        assert set(db.session.scalars(db.select(Letter.name))) == {""}
 
 
 def test_a_spanish_sheets_row_problems_name_no_english_columns(canvasser):
@@ -805,6 +834,13 @@ def test_a_sheet_with_spanish_headers_is_read(app, canvasser):
     with app.app_context():
         luis = db.session.scalar(db.select(Letter).where(Letter.name == "Luis Ortiz"))
         assert luis.email == "luis@example.org" and luis.note == "Mi nota"
+
+
+def test_a_sheets_phone_column_is_kept_on_the_letter(app, canvasser):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, sheet(ES_HEADER, "Ana López,1 Pine St,Seattle,98104,es,,206-555-0100,,4"))
+    with app.app_context():
+        assert db.session.scalar(db.select(Letter.phone).where(Letter.event_id == event_id)) == "206-555-0100"
 
 
 def test_a_sheet_saved_by_excel_with_a_byte_order_mark_is_read(app, canvasser):

@@ -58,3 +58,13 @@ def test_note_keeps_paragraphs_and_drops_stray_line_breaks():
 def test_default_letter_language_follows_the_page():
     assert default_letter_language("en") == "en"
     assert default_letter_language("es") == "both"
+
+
+@pytest.mark.parametrize("language", ["en", "es", "both"])
+def test_a_signers_phone_is_printed_under_their_address_and_absent_when_not_given(context, language):
+    with_phone = compose(letter(language=language, phone="206-555-0100"))
+    for part in with_phone.split("<article")[1:]:
+        sender = part.split("</div>", 1)[0]
+        assert " ".join(sender.split()).endswith("Burien, WA 98166<br> 206-555-0100")
+    assert "<br>\n    \n" not in compose(letter(language=language))
+    assert compose(letter(language=language)).count("<br>") == with_phone.count("<br>") - with_phone.count("<article")
