@@ -280,6 +280,38 @@ def test_a_canvasser_enters_five_signers_prints_and_downloads_the_sorted_pdf(
     expect(page.get_by_role("link", name=shown("Download the PDF", lang))).to_have_count(0)
 
 
+def test_a_canvasser_uploads_a_sheet_and_fixes_its_bad_rows_in_the_browser(app, new_context, canvasser):
+    page = new_context(java_script_enabled=False).new_page()  # the pages need no JavaScript
+    sign_in(page)
+    event_id = create_event(page)
+    upload_sheet(page, SHEET_WITH_TWO_BAD_ROWS)
+    expect(page.get_by_role("status")).to_have_text("1 letter added. 2 rows need fixing: see below.")
+    to_fix = page.get_by_role("region", name="Rows to fix")
+    expect(to_fix.locator("tbody tr")).to_have_count(2)
+
+    page.get_by_role("link", name="Fix line 3").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Line 3 of the sign-up sheet")
+    expect(page.get_by_label("Your full name", exact=True)).to_have_value("No Street")
+    expect(page.get_by_label("City", exact=True)).to_have_value("Seattle")
+    expect(page.locator("#street-errors")).to_have_text("Please enter your street address.")
+    page.get_by_label("Street address", exact=True).fill(HOME["street"])
+    page.get_by_role("button", name="Save this letter").click()
+
+    # Straight on to the next row: not found, so the district is chosen by hand.
+    expect(page.get_by_role("status")).to_have_text("Saved. Here is the next row to fix.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Line 4 of the sign-up sheet")
+    expect(page.get_by_label("Spanish", exact=True)).to_be_checked()
+    page.get_by_label("Your council district", exact=True).select_option("9")
+    page.get_by_role("button", name="Save this letter").click()
+
+    expect(page).to_have_url(re.compile(rf"/staff/events/{event_id}\?added=1#sheet$"))
+    expect(page.get_by_role("region", name="Rows to fix")).to_have_count(0)
+    signers = page.locator("#signers + .table-wrap tbody tr")
+    expect(signers).to_have_count(3)
+    assert sorted(tuple(signers.nth(i).locator("td").all_inner_texts()[:3]) for i in range(3)) == [
+        ("Ana López", "4", "es"), ("Lost Person", "9", "es"), ("No Street", "4", "en")]
+
+
 def test_without_javascript_the_waiting_page_refreshes_itself_every_3_seconds(
         app, new_context, canvasser, shown):
     page = new_context(java_script_enabled=False).new_page()
@@ -354,14 +386,32 @@ def _event_several_addresses(page, app, shown):
     expect(page.get_by_label(TWIN_SOUTH, exact=True)).to_be_visible()
 
 
+def upload_sheet(page, content):
+    page.get_by_label("Sign-up sheet (CSV)", exact=True).set_input_files(files=[{
+        "name": "sheet.csv", "mimeType": "text/csv", "buffer": content.encode()}])
+    page.get_by_role("button", name="Add the signers").click()
+
+
+SHEET_WITH_TWO_BAD_ROWS = ("name,street,city,zip,language\n"
+                           "Ana López,{HOME[street]},Seattle,98104,es\n"
+                           "No Street,,Seattle,98104,en\n"
+                           "Lost Person,{UNKNOWN[street]},Seattle,98104,es\n").format(HOME=HOME, UNKNOWN=UNKNOWN)
+
+
 def _event_sheet_problems(page, app, shown):
     create_event(page)
-    page.get_by_label("Sign-up sheet (CSV)", exact=True).set_input_files(files=[{
-        "name": "sheet.csv", "mimeType": "text/csv",
-        "buffer": "name,street,city,zip\nAna López,1 Pine St,Seattle,98104\nNo Street,,Seattle,98104\n"
-                  .encode()}])
-    page.get_by_role("button", name="Add the signers").click()
-    expect(page.locator("main")).to_contain_text("Line 3: Street address: Please enter your street address.")
+    upload_sheet(page, SHEET_WITH_TWO_BAD_ROWS)
+    expect(page.get_by_role("region", name="Rows to fix")).to_contain_text(
+        "Street address: Please enter your street address.")
+
+
+def _sheet_row_to_fix(page, app, shown, lang="en"):
+    create_event(page)
+    upload_sheet(page, SHEET_WITH_TWO_BAD_ROWS)
+    page.get_by_role("link", name="Fix line 4").click()
+    if lang == "es":
+        page.get_by_role("navigation", name="Language").get_by_role("link", name="Español").click()
+    expect(page.get_by_label(shown("Your council district", lang), exact=True)).to_be_visible()
 
 
 def _event_upload_without_file(page, app, shown):
@@ -394,6 +444,8 @@ AXE_PAGES = [
     pytest.param(_event_choose_district, id="event-choose-district"),
     pytest.param(_event_several_addresses, id="event-several-addresses"),
     pytest.param(_event_sheet_problems, id="event-sheet-problems"),
+    pytest.param(_sheet_row_to_fix, id="sheet-row-to-fix-en"),
+    pytest.param(lambda page, app, shown: _sheet_row_to_fix(page, app, shown, "es"), id="sheet-row-to-fix-es"),
     pytest.param(_event_upload_without_file, id="event-upload-without-file"),
     pytest.param(_print_job_waiting, id="print-job-waiting"),
     pytest.param(_print_job_ready, id="print-job-ready"),
