@@ -785,8 +785,11 @@ def test_retention_deletes_old_rows_to_fix_and_blanks_a_signers_phone(app, canva
         db.session.execute(db.update(SheetRow).values(created_at=dt.datetime(2026, 1, 1)))
         db.session.execute(db.update(Letter).values(created_at=dt.datetime(2026, 1, 1)))
         db.session.commit()
+    listing = visible(canvasser.get("/staff/events"))
+    assert "Fiesta del barrio · Nov 28, 2026 · El Centro de la Raza · 3 letters · 4 sheet rows to fix" in listing
     result = runner.invoke(args=["purge"])
     assert "Purged 3 letters, 4 sign-up sheet rows" in result.output
+    assert "rows to fix" not in visible(canvasser.get("/staff/events"))
     assert rows_to_fix(canvasser.get(f"/staff/events/{event_id}")) == []
     with app.app_context():
         assert set(db.session.scalars(db.select(Letter.phone))) == {""}
