@@ -32,6 +32,8 @@ DEFAULTS = {
     "MAIL_GIVE_UP_HOURS": 48,
     "MAIL_LEASE_SECONDS": 300,
     "WORKER_POLL_SECONDS": 5,
+    # Print jobs rendering at the same time, across every worker; each one uses up to 2 cores.
+    "PRINT_JOBS_AT_ONCE": 1,
     "CONFIRMATION_DAYS": 7,
     "REMINDER_AFTER_HOURS": 24,
     # Days after which a finished letter loses the supporter's name, email, address and note.

@@ -1,8 +1,9 @@
 """Background print jobs: asked for on a page, rendered by the worker, downloaded once.
 
 A job's PDF is a file in the instance folder's prints/; it is deleted when
-downloaded or after a day. A worker renders one job at a time (and each job
-uses both cores), so printing never crowds out the web pages.
+downloaded or after a day. A worker renders one job at a time, and at most
+PRINT_JOBS_AT_ONCE jobs (1) render at once across all workers; each job uses
+both cores at a lower priority, so printing never crowds out the web pages.
 """
 
 import datetime as dt
@@ -64,8 +65,20 @@ def letters_for(kind, params):
     raise ValueError(f"unknown print job kind {kind!r}")
 
 
+# Any fixed number: the PostgreSQL advisory lock that lets one worker at a time claim a job.
+CLAIM_LOCK = 0x5072696E74
+
+
 def _claim():
+    """The oldest waiting job (or one whose worker died), unless PRINT_JOBS_AT_ONCE are running."""
     now = utcnow()
+    if db.engine.dialect.name == "postgresql":  # on SQLite only one worker runs at all
+        db.session.execute(db.text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
+    running = db.session.scalar(db.select(db.func.count(PrintJob.id)).where(
+        PrintJob.status == PrintJob.RUNNING, PrintJob.claimed_until >= now))
+    if running >= int(current_app.config["PRINT_JOBS_AT_ONCE"]):
+        db.session.commit()
+        return None
     job = db.session.scalar(db.select(PrintJob).where(db.or_(
         PrintJob.status == PrintJob.QUEUED,
         db.and_(PrintJob.status == PrintJob.RUNNING, PrintJob.claimed_until < now)))

@@ -15,7 +15,7 @@ import pypdf
 import pytest
 from flask_babel import force_locale, gettext, ngettext
 
-from actiontool.models import Event, Letter, LetterStatus, OutboxMessage, PrintJob, SheetRow, db
+from actiontool.models import Event, Letter, LetterStatus, OutboxMessage, PrintJob, SheetRow, db, utcnow
 from tests.conftest import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, csrf_token, run_worker, submit_letter
 
 PASSWORD = "correct horse battery"
@@ -1058,6 +1058,27 @@ def test_the_progress_json_tells_the_status_counts_and_readiness(app, canvasser)
 
     download(canvasser, token)
     assert canvasser.get(f"/staff/prints/{token}.json").get_json()["ready"] is False
+
+
+def test_a_print_job_waits_while_another_worker_is_rendering_one(app, canvasser):
+    """PRINT_JOBS_AT_ONCE (1): a job running elsewhere, with a live lease, holds back the next."""
+    event_id = create_event(canvasser)
+    saved(add_signer(canvasser, event_id), event_id)
+    elsewhere, waiting = start_print(canvasser, event_id), start_print(canvasser, event_id)
+    with app.app_context():
+        job = db.session.scalar(db.select(PrintJob).where(PrintJob.token == elsewhere))
+        job.status, job.claimed_until = PrintJob.RUNNING, utcnow() + dt.timedelta(minutes=10)
+        db.session.commit()
+    run_worker(app)
+    assert canvasser.get(f"/staff/prints/{waiting}.json").get_json()["status"] == "queued"
+
+    with app.app_context():  # the other worker died: its lease runs out, and both jobs are printed
+        db.session.execute(db.update(PrintJob).where(PrintJob.token == elsewhere)
+                           .values(claimed_until=dt.datetime(2026, 1, 1)))
+        db.session.commit()
+    run_worker(app)
+    for token in (elsewhere, waiting):
+        assert canvasser.get(f"/staff/prints/{token}.json").get_json()["ready"] is True
 
 
 def test_an_unknown_print_job_is_not_found(canvasser):
