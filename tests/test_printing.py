@@ -1,6 +1,8 @@
 """Printing many letters: a sign-up sheet in, one PDF out, sorted for delivery with cover sheets."""
 
 import io
+import os
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -130,3 +132,40 @@ def test_the_spanish_sign_up_sheet_is_read_too(runner, tmp_path):
     result = runner.invoke(args=["print", str(path), "-o", str(output)])
     assert result.exit_code == 0, result.output
     assert any("Estimado concejal Barón:" in text for text in pages_of(output))
+
+
+def descendants():
+    """Every live process below this one (the fork server and its rendering workers), from /proc."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process priorities from Linux's /proc")
+def test_rendering_workers_run_at_a_lower_priority_than_the_web_app(app):
+    """A print run must not starve the web pages: its workers yield the CPU (niceness +10)."""
+    from actiontool.letters import councilmember_for, recipient_snapshot
+    from actiontool.models import utcnow
+    from actiontool.printing import RENDER_NICENESS, render_batch
+
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    seen = []
+
+    def progress(done, total):
+        if not seen:  # the pool is still open: its workers are alive
+            seen.extend(os.getpriority(os.PRIO_PROCESS, pid) for pid in descendants())
+
+    with app.test_request_context():
+        recipient = recipient_snapshot(councilmember_for("4"))
+        letters = [{"name": f"Signer {n}", **HOME, "note": "", "language": "en", "district": "4",
+                    "recipient": recipient, "created_at": utcnow()} for n in range(45)]
+        assert render_batch(letters, progress=progress).startswith(b"%PDF-")
+    assert seen.count(min(mine + RENDER_NICENESS, 19)) == 2, seen  # two workers; the fork server is not lowered
