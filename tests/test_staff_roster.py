@@ -133,7 +133,7 @@ def preview_changes(response):
     """{heading of a changed official: [(field, now, after), ...]} from the preview page."""
     page = response.get_data(as_text=True)
     changed = {}
-    sections = re.findall(r"<h3>(.*?)</h3>\s*<div class=\"table-wrap\"[^>]*><table>(.*?)</table>", page, re.S)
+    sections = re.findall(r"<h3[^>]*>(.*?)</h3>\s*<div class=\"table-wrap\"[^>]*><table>(.*?)</table>", page, re.S)
     for heading, table in sections:
         rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td></tr>', table, re.S)
         changed[html.unescape(heading)] = [tuple(html.unescape(v) for v in row) for row in rows]
