@@ -32,6 +32,9 @@ DEFAULTS = {
     "MAIL_GIVE_UP_HOURS": 48,
     "MAIL_LEASE_SECONDS": 300,
     "WORKER_POLL_SECONDS": 5,
+    # Seconds one request may spend looking up a sign-up sheet's addresses (gunicorn's timeout is 30);
+    # the rest are looked up when the canvasser asks, on the event page.
+    "SHEET_LOOKUP_SECONDS": 15,
     # Print jobs rendering at the same time, across every worker; each one uses up to 2 cores.
     "PRINT_JOBS_AT_ONCE": 1,
     "CONFIRMATION_DAYS": 7,

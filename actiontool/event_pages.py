@@ -1,6 +1,6 @@
 """Canvassers at events: many signers entered fast (or a sign-up sheet), then one print run."""
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
@@ -45,6 +45,7 @@ def _event_page(event, status=200, form=None, upload_form=None, **context):
     return _page("events/event.html", status, event=event, form=form or _signer_form(),
                  upload_form=upload_form or SheetUploadForm(), print_form=ButtonForm(),
                  signers=events.event_letters(event["id"]), sheet_rows=rows, row_form=ButtonForm(),
+                 not_looked_up=events.not_looked_up(rows),
                  sheet_added=request.args.get("sheet_added", type=int),
                  sheet_to_fix=request.args.get("sheet_to_fix", 0, type=int), **context)
 
@@ -108,7 +109,8 @@ def event_upload(event_id):
     except UnicodeDecodeError:
         return _event_page(event, 422, upload_form=upload_form, sheet_error=_(
             'The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.'))
-    letters, problems = signers.read_signers(text, default_language=default_letter_language(current_language()))
+    letters, problems = signers.read_signers(text, default_language=default_letter_language(current_language()),
+                                             budget=_lookup_budget())
     sheet_wide = [problem for problem in problems if problem.cells is None]
     if sheet_wide:
         return _event_page(event, 422, upload_form=upload_form, sheet_error=_(
@@ -117,6 +119,25 @@ def event_upload(event_id):
     events.add_sheet(event_id, letters, problems, current_language())
     return redirect(url_for("events.event", event_id=event_id, sheet_added=len(letters),
                             sheet_to_fix=len(problems)) + "#sheet", code=303)
+
+
+@bp.post("/events/<int:event_id>/rows/look-up")
+@canvasser_or_staff
+def look_up_rows(event_id):
+    """Look up the sheet rows whose turn had not come yet (the upload's time ran out first)."""
+    _event_or_404(event_id)
+    if not ButtonForm().validate():
+        abort(400)
+    added = events.look_up_kept_rows(event_id, default_letter_language(current_language()), current_language(),
+                                     _lookup_budget())
+    rows = events.sheet_rows(event_id)
+    return redirect(url_for("events.event", event_id=event_id, sheet_added=added, sheet_to_fix=len(rows))
+                    + "#sheet", code=303)
+
+
+def _lookup_budget():
+    """A sheet's lookups stop after SHEET_LOOKUP_SECONDS, well before the web server's timeout."""
+    return signers.LookupBudget(float(current_app.config["SHEET_LOOKUP_SECONDS"]))
 
 
 @bp.route("/events/<int:event_id>/rows/<int:row_id>", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ through the normal outbox.
 import datetime as dt
 import secrets
 
-from actiontool import outbox
+from actiontool import outbox, signers
 from actiontool.letters import COUNTY_TIME_ZONE, letter_dict, recipient_snapshot
 from actiontool.models import Event, Letter, LetterStatus, Official, SheetRow, db, utcnow
 
@@ -69,6 +69,36 @@ def add_sheet(event_id, letters, problems, ui_language):
             db.session.add(SheetRow(event_id=event_id, line=problem.line, cells=problem.cells,
                                     lookup_problem=problem.lookup_problem))
     db.session.commit()
+
+
+def look_up_kept_rows(event_id, default_language, ui_language, budget):
+    """Look up the kept rows whose turn did not come at upload, while the budget lasts.
+
+    A row that is found becomes a letter (as at upload: not emailed); one that is not
+    keeps the lookup's answer, to be fixed by hand. Returns how many letters were added.
+    """
+    rows = db.session.execute(db.select(SheetRow.id, SheetRow.line, SheetRow.cells).where(
+        SheetRow.event_id == event_id, SheetRow.lookup_problem == signers.NOT_LOOKED_UP)
+        .order_by(SheetRow.line, SheetRow.id)).all()
+    added = 0
+    for row_id, line, cells in rows:
+        letter, problem = signers.check_row(line, cells, default_language, budget)
+        if letter:
+            values = dict(letter, letter_language=letter["language"], ui_language=ui_language)
+            official = db.session.get(Official, letter["official_id"])
+            added += add_signer(event_id, values, official, letter["district"], False, sheet_row_id=row_id) is not None
+        elif problem.lookup_problem == signers.NOT_LOOKED_UP:
+            break
+        else:
+            db.session.execute(db.update(SheetRow).where(SheetRow.id == row_id).values(
+                cells=problem.cells, lookup_problem=problem.lookup_problem))
+            db.session.commit()
+    return added
+
+
+def not_looked_up(rows):
+    """How many of an event's kept rows (see sheet_rows) still wait for their lookup."""
+    return sum(row["lookup_problem"] == signers.NOT_LOOKED_UP for row in rows)
 
 
 def _letter(event_id, values, official, district):

@@ -7,6 +7,7 @@ be fixed in the browser.
 
 import csv
 import io
+import time
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -43,6 +44,7 @@ class SignerProblem:
 
 
 NO_COUNCILMEMBER = "no_councilmember"
+NOT_LOOKED_UP = "not_looked_up"  # the request's time for lookups ran out first
 
 
 def template_csv(language="en"):
@@ -70,6 +72,8 @@ def problem_messages(cells, lookup_problem, default_language):
         return field_problems(form)
     if lookup_problem == NO_COUNCILMEMBER:
         return (str(_l("no councilmember for district(s) %(districts)s", districts=form.district.data or "?")),)
+    if lookup_problem == NOT_LOOKED_UP:
+        return (str(_l("The address is not looked up yet.")),)
     return (lookup.LookupFailed(lookup_problem or lookup.UNAVAILABLE).message,)
 
 
@@ -81,7 +85,50 @@ def _cells(record):
     return {k: (v or "").strip() for k, v in record.items() if k in COLUMNS}
 
 
-def read_signers(text, default_language="en"):
+class LookupBudget:
+    """How long one request may spend looking up a sheet's addresses (at least one lookup).
+
+    A long sheet must not run into the web server's timeout: the rows past the budget
+    are kept as NOT_LOOKED_UP, to be looked up by the next request. None: no limit.
+    """
+
+    def __init__(self, seconds=None):
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.used = False
+
+    def allows(self):
+        allowed = self.deadline is None or not self.used or time.monotonic() < self.deadline
+        self.used = True
+        return allowed
+
+
+def check_row(line, cells, default_language, budget):
+    """(letter as a plain dict, None) for a good row, or (None, SignerProblem) for a bad one."""
+    form = _row_form(cells, default_language)
+    if not form.validate():
+        return None, SignerProblem(line, field_problems(form), cells)
+    district = form.district.data
+    if not district:
+        if not budget.allows():
+            return None, SignerProblem(line, problem_messages(cells, NOT_LOOKED_UP, default_language), cells,
+                                       NOT_LOOKED_UP)
+        try:
+            district = lookup.finder().find(form.street.data, form.city.data, form.zip.data).district
+        except lookup.LookupFailed as failure:
+            return None, SignerProblem(line, (failure.message,), cells, failure.code)
+    official = councilmember_for(district)
+    if official is None:
+        return None, SignerProblem(line, problem_messages(cells, NO_COUNCILMEMBER, default_language),
+                                   dict(cells, district=district), NO_COUNCILMEMBER)
+    return {
+        "name": form.name.data, "email": form.email.data or "", "phone": form.phone.data or "",
+        "street": form.street.data, "city": form.city.data, "zip": form.zip.data, "note": form.note.data or "",
+        "language": form.letter_language.data, "district": district, "official_id": official.id,
+        "recipient": recipient_snapshot(official), "created_at": utcnow(), "line": line,
+    }, None
+
+
+def read_signers(text, default_language="en", budget=None):
     """(letters as plain dicts, problems) for a sign-up sheet's text."""
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -93,31 +140,13 @@ def read_signers(text, default_language="en"):
     if missing:
         return [], [SignerProblem(1, (str(_l("missing columns: %(columns)s", columns=", ".join(missing))),))]
     letters, problems = [], []
-    finder = lookup.finder()
+    budget = budget or LookupBudget()
     for line, record in enumerate(reader, start=2):
         cells = _cells(record)
-        if not any(cells.values()):
-            continue
-        form = _row_form(cells, default_language)
-        if not form.validate():
-            problems.append(SignerProblem(line, field_problems(form), cells))
-            continue
-        district = form.district.data
-        if not district:
-            try:
-                district = finder.find(form.street.data, form.city.data, form.zip.data).district
-            except lookup.LookupFailed as failure:
-                problems.append(SignerProblem(line, (failure.message,), cells, failure.code))
-                continue
-        official = councilmember_for(district)
-        if official is None:
-            problems.append(SignerProblem(line, problem_messages(cells, NO_COUNCILMEMBER, default_language),
-                                          dict(cells, district=district), NO_COUNCILMEMBER))
-            continue
-        letters.append({
-            "name": form.name.data, "email": form.email.data or "", "phone": form.phone.data or "",
-            "street": form.street.data, "city": form.city.data, "zip": form.zip.data, "note": form.note.data or "",
-            "language": form.letter_language.data, "district": district, "official_id": official.id,
-            "recipient": recipient_snapshot(official), "created_at": utcnow(), "line": line,
-        })
+        if any(cells.values()):
+            letter, problem = check_row(line, cells, default_language, budget)
+            if letter:
+                letters.append(letter)
+            else:
+                problems.append(problem)
     return letters, problems

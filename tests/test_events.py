@@ -728,6 +728,44 @@ def test_a_fixed_row_on_a_spanish_page_is_explained_in_spanish(canvasser, es):
     assert field_errors(page, "street") == [es("Please enter your street address.")]
 
 
+def test_a_long_sheet_is_looked_up_in_turns_so_no_request_runs_into_the_servers_timeout(app, canvasser):
+    app.config["SHEET_LOOKUP_SECONDS"] = 0  # every request gets its one lookup, and no more
+    event_id = create_event(canvasser)
+    addresses = sheet(EN_HEADER, "Ana López,1 Pine St,Seattle,98104,es,,,,8",  # a district: no lookup
+                      "Bea Núñez,{street},{city},{zip},es,,,,".format(**HOME),
+                      "Carla Abad,{street},{city},{zip},en,,,,".format(**TWO_SAME_DISTRICT),
+                      "Lost Person,{street},{city},{zip},en,,,,".format(**UNKNOWN))
+    response = upload(canvasser, event_id, addresses)
+    assert "2 letters added. 2 rows need fixing: see below." in visible(response)
+    assert rows_to_fix(response) == [(4, "Carla Abad", "The address is not looked up yet."),
+                                     (5, "Lost Person", "The address is not looked up yet.")]
+    assert ("2 addresses were not looked up yet: the sheet is long, and each lookup takes a moment."
+            in visible(response))
+
+    response = send_form(canvasser, f"/staff/events/{event_id}", f"/staff/events/{event_id}/rows/look-up", {},
+                         follow_redirects=True)
+    assert "1 letter added. 1 row needs fixing: see below." in visible(response)
+    assert rows_to_fix(response) == [(5, "Lost Person", "The address is not looked up yet.")]
+
+    response = send_form(canvasser, f"/staff/events/{event_id}", f"/staff/events/{event_id}/rows/look-up", {},
+                         follow_redirects=True)
+    assert "0 letters added. 1 row needs fixing: see below." in visible(response)
+    assert rows_to_fix(response) == [(5, "Lost Person", "We could not find that address. Please check the house "
+                                                         "number and street name, or choose your council district "
+                                                         "below.")]
+    assert "Look up the rest" not in visible(response)
+    assert [row[:2] for row in letters_of_event(app, event_id)] == [("Ana López", "8"), ("Bea Núñez", "4"),
+                                                                    ("Carla Abad", "3")]
+
+
+def test_looking_up_the_rest_needs_the_forms_csrf_token(app, canvasser):
+    app.config["SHEET_LOOKUP_SECONDS"] = 0
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, sheet(EN_HEADER, *("Bea Núñez,{street},{city},{zip},es,,,,".format(**HOME),) * 2))
+    assert canvasser.post(f"/staff/events/{event_id}/rows/look-up").status_code == 400
+    assert len(rows_to_fix(canvasser.get(f"/staff/events/{event_id}"))) == 1
+
+
 def test_a_discarded_row_is_gone_and_becomes_no_letter(app, canvasser):
     event_id = create_event(canvasser)
     upload(canvasser, event_id, GOOD_AND_BAD)
