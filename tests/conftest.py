@@ -222,6 +222,30 @@ def add_user(runner, email, role, password=STAFF_PASSWORD):
     return runner.invoke(args=["users", "add", email, "--role", role], input=password + "\n")
 
 
+STAFF = "staff@campaign.test"
+CANVASSER = "canvasser@campaign.test"
+
+
+def signed_in_client(app, runner, email, role):
+    """A test client signed in, through the login page, as a new user with `role`."""
+    assert add_user(runner, email, role).exit_code == 0
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return client
+
+
+@pytest.fixture
+def staff(app, runner):
+    """A test client signed in as staff (modules testing login itself define their own)."""
+    return signed_in_client(app, runner, STAFF, "staff")
+
+
+@pytest.fixture
+def canvasser(app, runner):
+    """A test client signed in as a canvasser."""
+    return signed_in_client(app, runner, CANVASSER, "canvasser")
+
+
 def sign_in(client, email, password=STAFF_PASSWORD, **request_options):
     """Sign in through the login page, CSRF token included; returns the POST's response."""
     page = client.get("/staff/login")

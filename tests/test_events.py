@@ -18,9 +18,6 @@ from flask_babel import force_locale, gettext, ngettext
 from actiontool.models import Event, Letter, LetterStatus, OutboxMessage, PrintJob, SheetRow, db, utcnow
 from tests.conftest import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, csrf_token, run_worker, submit_letter
 
-PASSWORD = "correct horse battery"
-CANVASSER = "canvasser@campaign.test"
-STAFF = "staff@campaign.test"
 EN_HEADER = "name,street,city,zip,language,email,phone,note,district"
 ES_HEADER = "nombre,calle,ciudad,codigo_postal,idioma,correo,telefono,nota,distrito"
 
@@ -43,33 +40,6 @@ BLANK_NAME = "_" * 34
 # ---------------------------------------------------------------------------
 # Helpers (accounts, forms, pages)
 # ---------------------------------------------------------------------------
-
-
-def add_user(runner, email, role):
-    result = runner.invoke(args=["users", "add", email, "--role", role], input=PASSWORD + "\n")
-    assert result.exit_code == 0, result.output
-
-
-def sign_in(client, email):
-    page = client.get("/staff/login")
-    response = client.post("/staff/login", data={"email": email, "password": PASSWORD,
-                                                 "csrf_token": csrf_token(page.get_data(as_text=True))})
-    assert response.status_code == 302, response.status_code
-    return client
-
-
-@pytest.fixture
-def canvasser(app, runner):
-    """A test client signed in as a canvasser."""
-    add_user(runner, CANVASSER, "canvasser")
-    return sign_in(app.test_client(), CANVASSER)
-
-
-@pytest.fixture
-def staff(app, runner):
-    """A test client signed in as staff."""
-    add_user(runner, STAFF, "staff")
-    return sign_in(app.test_client(), STAFF)
 
 
 @pytest.fixture

@@ -3,17 +3,7 @@
 from actiontool.models import Letter, Official, db
 from tests.conftest import ask_to_email, confirm, confirmation_link, csrf_token, letter_token, run_worker, submit_letter
 
-PASSWORD = "correct horse battery"
 BARON = "Jorge.Baron@kingcounty.gov"
-
-
-def staff_client(app, runner):
-    runner.invoke(args=["users", "add", "staff@campaign.test", "--role", "staff"], input=PASSWORD + "\n")
-    client = app.test_client()
-    page = client.get("/staff/login")
-    client.post("/staff/login", data={"email": "staff@campaign.test", "password": PASSWORD,
-                                      "csrf_token": csrf_token(page.get_data(as_text=True))})
-    return client
 
 
 def refused_letter(app, client, smtp):
@@ -37,9 +27,8 @@ def status_of(app, token):
         return db.session.scalar(db.select(Letter.status).where(Letter.token == token))
 
 
-def test_failed_letter_is_listed_with_the_servers_answer_in_both_languages(app, client, runner, smtp):
+def test_failed_letter_is_listed_with_the_servers_answer_in_both_languages(app, client, staff, smtp):
     refused_letter(app, client, smtp)
-    staff = staff_client(app, runner)
     page = staff.get("/staff/letters/failed").get_data(as_text=True)
     assert "mail server refused the email." in page
     assert "550 5.1.1 No such user" in page
@@ -47,13 +36,12 @@ def test_failed_letter_is_listed_with_the_servers_answer_in_both_languages(app, 
     assert "Entregas fallidas" in staff.get("/staff/letters/failed").get_data(as_text=True)
 
 
-def test_send_again_uses_the_corrected_roster_email_of_the_same_official(app, client, runner, smtp):
+def test_send_again_uses_the_corrected_roster_email_of_the_same_official(app, client, staff, smtp):
     token = refused_letter(app, client, smtp)
     with app.app_context():
         official = db.session.scalar(db.select(Official).where(Official.district == "4"))
         official.email = "Jorge.Baron2@kingcounty.gov"
         db.session.commit()
-    staff = staff_client(app, runner)
     assert press(staff, "retry", token).status_code == 302
     assert status_of(app, token) == "queued"
     run_worker(app)
@@ -61,22 +49,20 @@ def test_send_again_uses_the_corrected_roster_email_of_the_same_official(app, cl
     assert status_of(app, token) == "sent"
 
 
-def test_a_letter_is_never_sent_again_to_someone_else(app, client, runner, smtp):
+def test_a_letter_is_never_sent_again_to_someone_else(app, client, staff, smtp):
     token = refused_letter(app, client, smtp)
     with app.app_context():
         official = db.session.scalar(db.select(Official).where(Official.district == "4"))
         official.name, official.email = "Otra Persona", "Otra.Persona@kingcounty.gov"
         db.session.commit()
-    staff = staff_client(app, runner)
     response = press(staff, "retry", token)
     assert response.status_code == 409
     assert "cannot be sent again" in response.get_data(as_text=True)
     assert status_of(app, token) == "failed"
 
 
-def test_cancel_a_failed_letter(app, client, runner, smtp):
+def test_cancel_a_failed_letter(app, client, staff, smtp):
     token = refused_letter(app, client, smtp)
-    staff = staff_client(app, runner)
     assert press(staff, "cancel", token).headers["Location"] == "/staff/letters/failed"
     assert status_of(app, token) == "cancelled"
     assert "No deliveries failed." in staff.get("/staff/letters/failed").get_data(as_text=True)

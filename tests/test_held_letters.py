@@ -16,6 +16,7 @@ import pytest
 from actiontool.models import Letter, OutboxMessage, db
 from actiontool.roster import apply_roster, parse_roster, roster_rows
 from tests.conftest import (
+    CANVASSER,
     ROSTER,
     add_user,
     ask_to_email,
@@ -30,9 +31,6 @@ from tests.conftest import (
     text,
 )
 
-PASSWORD = "correct horse battery"
-STAFF = "staff@campaign.test"
-CANVASSER = "canvasser@campaign.test"
 OLD_EMAIL = "Rhonda.Lewis@kingcounty.gov"  # district 2 in the shipped roster
 NEW_EMAIL = "Nueva.Persona@kingcounty.gov"
 QUEUED_BY, AWAITING_BY, SENT_BY = "ana@example.org", "beto@example.org", "carla@example.org"
@@ -42,12 +40,6 @@ QUEUED_BY, AWAITING_BY, SENT_BY = "ana@example.org", "beto@example.org", "carla@
 
 
 
-@pytest.fixture
-def staff(app, runner):
-    assert add_user(runner, STAFF, "staff").exit_code == 0
-    client = app.test_client()
-    assert sign_in(client, STAFF).status_code == 302
-    return client
 
 
 

@@ -4,18 +4,16 @@ import datetime as dt
 import json
 
 from actiontool.models import Letter, db, utcnow
-from tests.conftest import ask_to_email, csrf_token, letter_token, submit_letter
+from tests.conftest import add_user, ask_to_email, letter_token, sign_in, submit_letter
 from tests.fake_services import districts_geojson
-
-PASSWORD = "correct horse battery"
 
 
 def signed_in(app, runner, role="staff"):
-    runner.invoke(args=["users", "add", f"{role}@campaign.test", "--role", role], input=PASSWORD + "\n")
+    """A client signed in with `role`; the user is added the first time (a test may sign in twice)."""
+    email = f"{role}@campaign.test"
+    add_user(runner, email, role)
     client = app.test_client()
-    page = client.get("/staff/login")
-    client.post("/staff/login", data={"email": f"{role}@campaign.test", "password": PASSWORD,
-                                      "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert sign_in(client, email).status_code == 302
     return client
 
 

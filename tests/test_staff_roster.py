@@ -15,44 +15,9 @@ import pytest
 
 from actiontool.models import Official, RosterRevision, db
 from actiontool.roster import apply_roster, check_against_county, export_roster, parse_roster, roster_rows
-from tests.conftest import ROSTER, csrf_token, replace_field, text
-
-PASSWORD = "correct horse battery"
-STAFF = "staff@campaign.test"
-CANVASSER = "canvasser@campaign.test"
-
+from tests.conftest import ROSTER, STAFF, csrf_token, replace_field, text
 
 # ---------------------------------------------------------------- helpers
-
-def add(runner, email, role, password=PASSWORD):
-    return runner.invoke(args=["users", "add", email, "--role", role], input=password + "\n")
-
-
-def sign_in(client, email, password=PASSWORD):
-    page = client.get("/staff/login")
-    return client.post("/staff/login", data={"email": email, "password": password,
-                                             "csrf_token": csrf_token(page.get_data(as_text=True))})
-
-
-@pytest.fixture
-def staff(app, runner):
-    """A client signed in as a staff member."""
-    assert add(runner, STAFF, "staff").exit_code == 0
-    client = app.test_client()
-    assert sign_in(client, STAFF).status_code == 302
-    return client
-
-
-@pytest.fixture
-def canvasser(app, runner):
-    """A client signed in as a canvasser."""
-    assert add(runner, CANVASSER, "canvasser").exit_code == 0
-    client = app.test_client()
-    assert sign_in(client, CANVASSER).status_code == 302
-    return client
-
-
-
 
 def drop_line(text_, line_no):
     lines = text_.splitlines(keepends=True)
