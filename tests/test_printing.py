@@ -116,11 +116,13 @@ def test_delivery_order_is_district_number_then_surname():
         ("2", "C A"), ("2", "B Y"), ("9", "D D"), ("10", "A Z")]
 
 
-def test_printing_output_is_a_real_pdf(runner, tmp_path):
+def test_printed_pages_are_us_letter_size(runner, tmp_path):
     output = tmp_path / "letters.pdf"
-    runner.invoke(args=["print", sheet(tmp_path, ["Ana López,1 Pine St,Seattle,98104,es,,,,4\n"]),
-                        "-o", str(output)])
+    result = runner.invoke(args=["print", sheet(tmp_path, ["Ana López,1 Pine St,Seattle,98104,es,,,,4\n"]),
+                                 "-o", str(output)])
+    assert result.exit_code == 0, result.output
     reader = pypdf.PdfReader(io.BytesIO(output.read_bytes()))
+    assert len(reader.pages) >= 2  # a cover sheet and the letter
     assert all([float(v) for v in page.mediabox] == [0, 0, 612, 792] for page in reader.pages)
 
 
