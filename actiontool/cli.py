@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from actiontool import accounts, districts, outbox, printing, retention, roster, signers
+from actiontool import accounts, districts, outbox, print_jobs, printing, retention, roster, signers
 from actiontool.county_gis import DistrictLayer
 from actiontool.webservice import ServiceUnavailable
 
@@ -242,12 +242,9 @@ def print_sheet(sheet, output, language):
 @with_appcontext
 def print_blank(district, copies, language, output):
     """Blank letters to one district's councilmember, with lines to write a name and address."""
-    from actiontool.letters import councilmember_for, recipient_snapshot
-
-    official = councilmember_for(district)
-    if official is None:
+    letters = print_jobs.letters_for("blank", {"district": district, "language": language, "copies": copies})
+    if not letters:
         raise click.ClickException(f"No councilmember for district {district} in the roster.")
-    letters = printing.blank_letters(recipient_snapshot(official), district, language, copies)
     with open(output, "wb") as out:
         out.write(printing.render_batch(letters))
     click.echo(f"Wrote {copies} blank letters for district {district} to {output}.")

@@ -11,14 +11,11 @@ from actiontool.forms import BlankLettersForm, ButtonForm, EventForm, EventSigne
 from actiontool.i18n import current_language
 from actiontool.letters import default_letter_language
 from actiontool.models import User
+from actiontool.staff_pages import staff_page
 from actiontool.views import lookup_failed_context
 
 bp = Blueprint("events", __name__, url_prefix="/staff")
 canvasser_or_staff = role_required(User.STAFF, User.CANVASSER)
-
-
-def _page(template, status=200, **context):
-    return render_template(template, logout_form=ButtonForm(), **context), status
 
 
 def _event_or_404(event_id):
@@ -42,7 +39,7 @@ def _event_page(event, status=200, form=None, upload_form=None, **context):
     for row in rows:
         row["problems"] = signers.problem_messages(row["cells"], row["lookup_problem"],
                                                    default_letter_language(current_language()))
-    return _page("events/event.html", status, event=event, form=form or _signer_form(),
+    return staff_page("events/event.html", status, event=event, form=form or _signer_form(),
                  upload_form=upload_form or SheetUploadForm(), print_form=ButtonForm(),
                  signers=events.event_letters(event["id"]), sheet_rows=rows, row_form=ButtonForm(),
                  not_looked_up=events.not_looked_up(rows),
@@ -77,7 +74,7 @@ def event_list():
     if form.validate_on_submit():
         event_id = events.create_event(form.name.data, form.date.data, form.place.data, current_user().email)
         return redirect(url_for("events.event", event_id=event_id))
-    return _page("events/list.html", 422 if form.is_submitted() else 200, form=form, events=events.recent_events())
+    return staff_page("events/list.html", 422 if form.is_submitted() else 200, form=form, events=events.recent_events())
 
 
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
@@ -155,12 +152,12 @@ def fix_row(event_id, row_id):
         form = _signer_form(MultiDict(dict(cells, csrf_token=generate_csrf())))
         found, problem = _check_signer(form)
         context = problem[1] if problem else {"found_district": found[0]}
-        return _page("events/fix_row.html", event=event, row=row, form=form, row_form=ButtonForm(), **context)
+        return staff_page("events/fix_row.html", event=event, row=row, form=form, row_form=ButtonForm(), **context)
     form = _signer_form()
     found, problem = _check_signer(form)
     if problem:
         status, context = problem
-        return _page("events/fix_row.html", status, event=event, row=row, form=form, row_form=ButtonForm(),
+        return staff_page("events/fix_row.html", status, event=event, row=row, form=form, row_form=ButtonForm(),
                      **context)
     if events.add_signer(event_id, _values(form), found[1], found[0], form.email_it.data,
                          sheet_row_id=row_id) is None:
@@ -222,7 +219,7 @@ def blank_letters():
                                                  "language": form.language.data,
                                                  "cover_language": current_language()}, current_user().email)
         return redirect(url_for("events.print_job", token=token))
-    return _page("events/blank.html", 422 if form.is_submitted() else 200, form=form)
+    return staff_page("events/blank.html", 422 if form.is_submitted() else 200, form=form)
 
 
 @bp.route("/print/packet", methods=["GET", "POST"])
@@ -237,7 +234,7 @@ def delivery_packet():
             "office": office, "district": district, "since": form.since.data.isoformat(),
             "until": form.until.data.isoformat(), "cover_language": current_language()}, current_user().email)
         return redirect(url_for("events.print_job", token=token))
-    return _page("events/packet.html", 422 if form.is_submitted() else 200, form=form)
+    return staff_page("events/packet.html", 422 if form.is_submitted() else 200, form=form)
 
 
 @bp.get("/prints/<token>")
@@ -245,7 +242,7 @@ def delivery_packet():
 def print_job(token):
     """Progress of a print run: refreshes itself without JavaScript; with it, updates live."""
     job = print_jobs.job_values(token) or abort(404)
-    return _page("events/print_job.html", job=job)
+    return staff_page("events/print_job.html", job=job)
 
 
 @bp.get("/prints/<token>.json")

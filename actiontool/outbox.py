@@ -256,8 +256,8 @@ def run_worker(app, once=False, echo=print):
         while True:
             if not once and time.monotonic() >= next_purge:
                 retention.purge(app.config)
-                print_jobs.clean_up()
                 next_purge = time.monotonic() + 24 * 3600
+            print_jobs.clean_up()  # cheap, and a PDF must not outlive its day by much
             counts = deliver_due(app.config)
             printed = print_jobs.run_next()
             if once:

@@ -56,10 +56,10 @@ def home():
     """Staff see what was sent; canvassers see their tools."""
     user = current_user()
     if user.role != User.STAFF:
-        return _page("staff/home.html", user=user)
+        return staff_page("staff/home.html", user=user)
     counts = reports.summary()
     chart = reports.bar_chart_svg(counts["per_day"], label=_("Letters per day, last 30 days"))
-    return _page("staff/dashboard.html", user=user, counts=counts, chart=chart)
+    return staff_page("staff/dashboard.html", user=user, counts=counts, chart=chart)
 
 
 @bp.get("/letters.csv")
@@ -90,10 +90,11 @@ def districts_page():
     if district_map is not None:
         info.update(local=True, count=len(district_map.geometries),
                     fetched=dt.datetime.fromtimestamp(os.path.getmtime(path), dt.timezone.utc))
-    return _page("staff/districts.html", info=info)
+    return staff_page("staff/districts.html", info=info)
 
 
-def _page(template, status=200, **context):
+def staff_page(template, status=200, **context):
+    """A staff console page (with the sign-out button's form) and its status."""
     return render_template(template, logout_form=ButtonForm(), **context), status
 
 
@@ -115,7 +116,7 @@ def roster_list():
     officials = db.session.scalars(db.select(Official)).all()
     ids = {(o.office, o.district): o.id for o in officials}
     notice = NOTICES.get(request.args.get("done"), lambda: None)()
-    return _page("staff/roster.html", officials=roster.roster_rows(), ids=ids, notice=notice)
+    return staff_page("staff/roster.html", officials=roster.roster_rows(), ids=ids, notice=notice)
 
 
 @bp.route("/roster/upload", methods=["GET", "POST"])
@@ -124,19 +125,19 @@ def roster_upload():
     """Check a whole file, then show exactly what would change; nothing changes until Apply."""
     form = RosterUploadForm()
     if not form.validate_on_submit():
-        return _page("staff/roster_upload.html", 422 if form.is_submitted() else 200, form=form)
+        return staff_page("staff/roster_upload.html", 422 if form.is_submitted() else 200, form=form)
     try:
         text = form.file.data.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        return _page("staff/roster_upload.html", 422, form=form,
+        return staff_page("staff/roster_upload.html", 422, form=form,
                      file_error=_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again."))
     try:
         rows = roster.parse_roster(text)
     except roster.RosterInvalid as error:
-        return _page("staff/roster_upload.html", 422, form=form, problems=error.problems)
+        return staff_page("staff/roster_upload.html", 422, form=form, problems=error.problems)
     current = roster.roster_rows()
     apply_form = RosterApplyForm(roster=text, base=_fingerprint(current))
-    return _page("staff/roster_preview.html", changes=roster.diff_roster(current, rows), form=apply_form)
+    return staff_page("staff/roster_preview.html", changes=roster.diff_roster(current, rows), form=apply_form)
 
 
 @bp.post("/roster/apply")
@@ -147,12 +148,12 @@ def roster_apply():
     if not form.validate():
         abort(400)
     if form.base.data != _fingerprint(roster.roster_rows()):
-        return _page("staff/roster_upload.html", 409, form=RosterUploadForm(), file_error=_(
+        return staff_page("staff/roster_upload.html", 409, form=RosterUploadForm(), file_error=_(
             "The roster changed since this preview. Please upload the file again to see what would change now."))
     try:
         rows = roster.parse_roster(form.roster.data)
     except roster.RosterInvalid as error:
-        return _page("staff/roster_upload.html", 422, form=RosterUploadForm(), problems=error.problems)
+        return staff_page("staff/roster_upload.html", 422, form=RosterUploadForm(), problems=error.problems)
     roster.apply_roster(rows, author=current_user().email, action="upload")
     return redirect(url_for("staff.roster_list", done="applied"))
 
@@ -164,7 +165,7 @@ def official_edit(official_id):
     row = next(r for r in roster.roster_rows() if roster.identity(r) == (official.office, official.district))
     form = OfficialForm(data=row)
     if not form.validate_on_submit():
-        return _page("staff/official_edit.html", 422 if form.is_submitted() else 200, form=form, official=row)
+        return staff_page("staff/official_edit.html", 422 if form.is_submitted() else 200, form=form, official=row)
     values = {name: field.data or "" for name, field in form._fields.items() if name in roster.COLUMNS}
     try:
         roster.edit_official(official.office, official.district, values, author=current_user().email)
@@ -172,14 +173,14 @@ def official_edit(official_id):
         for problem in error.problems:
             field = form._fields.get(problem.column)
             (field.errors if field is not None else form.form_errors).append(problem.message)
-        return _page("staff/official_edit.html", 422, form=form, official=row)
+        return staff_page("staff/official_edit.html", 422, form=form, official=row)
     return redirect(url_for("staff.roster_list", done="saved"))
 
 
 @bp.get("/roster/history")
 @staff_required
 def roster_history():
-    return _page("staff/roster_history.html", revisions=roster.revisions(), restore_form=ButtonForm())
+    return staff_page("staff/roster_history.html", revisions=roster.revisions(), restore_form=ButtonForm())
 
 
 @bp.post("/roster/history/<int:revision_id>/restore")
@@ -200,21 +201,21 @@ def roster_check():
     """Compare with the county's layer (COUNCILMEM, EMAIL) when the button is pressed."""
     form = ButtonForm()
     if not form.validate_on_submit():
-        return _page("staff/roster_check.html", form=form)
+        return staff_page("staff/roster_check.html", form=form)
     layer = DistrictLayer(current_app.config["DISTRICT_LAYER_URL"], timeout=current_app.config["LOOKUP_TIMEOUT"])
     try:
         differences = roster.check_against_county(roster.roster_rows(), layer.members())
     except ServiceUnavailable:
-        return _page("staff/roster_check.html", 503, form=form,
+        return staff_page("staff/roster_check.html", 503, form=form,
                      error=_("The county's layer did not answer. Please try again later."))
-    return _page("staff/roster_check.html", form=form, differences=differences, checked=True)
+    return staff_page("staff/roster_check.html", form=form, differences=differences, checked=True)
 
 
 @bp.get("/letters/held")
 @staff_required
 def held_letters():
     notice = NOTICES.get(request.args.get("done"), lambda: None)()
-    return _page("staff/held.html", letters=letters.held_letters(), form=ButtonForm(), notice=notice)
+    return staff_page("staff/held.html", letters=letters.held_letters(), form=ButtonForm(), notice=notice)
 
 
 @bp.post("/letters/<token>/readdress")
@@ -226,10 +227,10 @@ def letter_readdress(token):
     if outcome == letters.NOT_HELD:
         abort(404)
     if outcome == letters.VACANT:
-        return _page("staff/held.html", 409, letters=letters.held_letters(), form=ButtonForm(), notice=_(
+        return staff_page("staff/held.html", 409, letters=letters.held_letters(), form=ButtonForm(), notice=_(
             "Nobody holds that office in the roster now. Add the new official first, then re-address."))
     if outcome == letters.NO_EMAIL:
-        return _page("staff/held.html", 409, letters=letters.held_letters(), form=ButtonForm(), notice=_(
+        return staff_page("staff/held.html", 409, letters=letters.held_letters(), form=ButtonForm(), notice=_(
             "The new official has no email address in the roster, so this letter cannot be emailed. "
             "Add their email first, or cancel the letter."))
     return redirect(url_for("staff.held_letters"))
@@ -238,7 +239,7 @@ def letter_readdress(token):
 @bp.get("/letters/failed")
 @staff_required
 def failed_letters():
-    return _page("staff/failed.html", letters=letters.failed_letters(), form=ButtonForm())
+    return staff_page("staff/failed.html", letters=letters.failed_letters(), form=ButtonForm())
 
 
 @bp.post("/letters/<token>/retry")
@@ -247,7 +248,7 @@ def letter_retry(token):
     if not ButtonForm().validate():
         abort(400)
     if not letters.retry(token):
-        return _page("staff/failed.html", 409, letters=letters.failed_letters(), form=ButtonForm(), notice=_(
+        return staff_page("staff/failed.html", 409, letters=letters.failed_letters(), form=ButtonForm(), notice=_(
             "This letter cannot be sent again: its official has left or has no email address now. "
             "Cancel it; the supporter can still print it."))
     return redirect(url_for("staff.failed_letters"))

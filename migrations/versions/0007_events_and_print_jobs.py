@@ -51,9 +51,6 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('letters', schema=None) as batch_op:
-        # WARNING: constraint name is None; this directive will fail as
-        # rendered.  Add a name, or use a naming convention; see
-        # https://alembic.sqlalchemy.org/en/latest/naming.html
         batch_op.drop_constraint('fk_letters_event_id', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_letters_event_id'))
         batch_op.drop_column('event_id')
