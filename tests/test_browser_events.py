@@ -177,9 +177,10 @@ def enter_five_signers(page, shown):
     es.save()
     es.expect_saved()
 
+    spanish, english, both = (shown(name, "es") for name in ("Spanish", "English", "Spanish and English"))
     assert table_rows(page) == [
-        ("Eva Abad", "4", "es", "—"), ("Dan Brown", "3", "en", "—"), ("Ana López", "5", "both", "—"),
-        ("Bea Núñez", "9", "es", "—"), ("Zoe Adams", "4", "en", "—")]
+        ("Eva Abad", "4", spanish, "—"), ("Dan Brown", "3", english, "—"), ("Ana López", "5", both, "—"),
+        ("Bea Núñez", "9", spanish, "—"), ("Zoe Adams", "4", english, "—")]
 
 
 def pdf_summary(data, senders):
@@ -309,7 +310,7 @@ def test_a_canvasser_uploads_a_sheet_and_fixes_its_bad_rows_in_the_browser(app, 
     signers = page.locator("#signers + .table-wrap tbody tr")
     expect(signers).to_have_count(3)
     assert sorted(tuple(signers.nth(i).locator("td").all_inner_texts()[:3]) for i in range(3)) == [
-        ("Ana López", "4", "es"), ("Lost Person", "9", "es"), ("No Street", "4", "en")]
+        ("Ana López", "4", "Spanish"), ("Lost Person", "9", "Spanish"), ("No Street", "4", "English")]
 
 
 def test_without_javascript_the_waiting_page_refreshes_itself_every_3_seconds(

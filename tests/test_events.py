@@ -307,12 +307,12 @@ def test_each_signer_is_saved_and_listed_newest_first(app, canvasser):
     saved(add_signer(canvasser, event_id, name="Zoe Adams"), event_id)
     page = canvasser.get(f"/staff/events/{event_id}?added=1")
     assert "Saved. Next signer, please." in visible(page)
-    assert signer_rows(page) == [("Zoe Adams", "4", "en", "—")]
+    assert signer_rows(page) == [("Zoe Adams", "4", "English", "—")]
     assert input_value(page, "name") == ""  # a blank row for the next signer
 
     saved(add_signer(canvasser, event_id, name="Eva Abad", letter_language="es", note="Por mi barrio"), event_id)
     page = canvasser.get(f"/staff/events/{event_id}")
-    assert signer_rows(page) == [("Eva Abad", "4", "es", "—"), ("Zoe Adams", "4", "en", "—")]
+    assert signer_rows(page) == [("Eva Abad", "4", "Spanish", "—"), ("Zoe Adams", "4", "English", "—")]
     assert "2 letters" in visible(page)
     assert letters_of_event(app, event_id) == [
         ("Zoe Adams", "4", "en", LetterStatus.WRITTEN, "en"),
@@ -433,7 +433,8 @@ def test_an_address_not_found_keeps_the_row_and_is_saved_once_the_district_is_ch
 
     saved(add_signer(canvasser, event_id, **row, district="9"), event_id)
     assert letters_of_event(app, event_id) == [("Bea Núñez", "9", "es", LetterStatus.WRITTEN, lang)]
-    assert signer_rows(canvasser.get(f"/staff/events/{event_id}")) == [("Bea Núñez", "9", "es", "—")]
+    spanish = es("Spanish") if lang == "es" else "Spanish"  # the table follows the page's language
+    assert signer_rows(canvasser.get(f"/staff/events/{event_id}")) == [("Bea Núñez", "9", spanish, "—")]
 
 
 def test_an_address_with_several_matches_asks_which_and_saves_the_chosen_one(app, canvasser, es):
@@ -467,7 +468,7 @@ def test_a_signer_who_agrees_has_the_letter_emailed_to_the_official_without_a_co
     event_id = create_event(canvasser)
     saved(add_signer(canvasser, event_id, name="Rosa Díaz", email="rosa@example.org", email_it="y",
                      note="Mis vecinos necesitan confianza."), event_id)
-    assert signer_rows(canvasser.get(f"/staff/events/{event_id}")) == [("Rosa Díaz", "4", "en", "yes")]
+    assert signer_rows(canvasser.get(f"/staff/events/{event_id}")) == [("Rosa Díaz", "4", "English", "yes")]
     assert smtp.received == []  # nothing goes out until the worker runs
 
     run_worker(app)
@@ -491,7 +492,7 @@ def test_a_signer_who_agrees_has_the_letter_emailed_to_the_official_without_a_co
 def test_a_signer_who_gives_an_email_without_agreeing_gets_nothing_emailed(app, canvasser, smtp):
     event_id = create_event(canvasser)
     saved(add_signer(canvasser, event_id, name="Rosa Díaz", email="rosa@example.org"), event_id)
-    assert signer_rows(canvasser.get(f"/staff/events/{event_id}")) == [("Rosa Díaz", "4", "en", "—")]
+    assert signer_rows(canvasser.get(f"/staff/events/{event_id}")) == [("Rosa Díaz", "4", "English", "—")]
     run_worker(app)
     assert smtp.received == []
     assert letters_of_event(app, event_id) == [("Rosa Díaz", "4", "en", LetterStatus.WRITTEN, "en")]
@@ -573,7 +574,8 @@ def test_a_sheet_adds_its_good_rows_and_keeps_the_bad_ones_listed_by_line_to_fix
         ("Ana López", "8", "es", LetterStatus.WRITTEN, "en"),
         ("Carla Abad", "4", "both", LetterStatus.WRITTEN, "en"),
     ]
-    assert signer_rows(response) == [("Carla Abad", "4", "both", "—"), ("Ana López", "8", "es", "—")]
+    assert signer_rows(response) == [("Carla Abad", "4", "Spanish and English", "—"),
+                                     ("Ana López", "8", "Spanish", "—")]
     # The rows stay until they are fixed: they are there on the next visit too.
     assert [row[0] for row in rows_to_fix(canvasser.get(f"/staff/events/{event_id}"))] == [3, 5, 6, 8]
 
