@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
-from actiontool import events, lookup, print_jobs, signers
+from actiontool import events, lookup, print_jobs, roster, signers
 from actiontool.accounts import current_user, role_required, staff_required
 from actiontool.forms import BlankLettersForm, ButtonForm, EventForm, EventSignerForm, PacketForm, SheetUploadForm
 from actiontool.i18n import current_language
@@ -226,8 +226,9 @@ def blank_letters():
 @staff_required
 def delivery_packet():
     form = PacketForm()
-    form.office.choices = [(f"{office}:{district}", f"{name} ({office} {district})".strip())
-                           for office, district, name in print_jobs.offices()]
+    # Letters are written to councilmembers only, so only they can have a packet.
+    form.office.choices = [(f"{row['office']}:{row['district']}", f"{row['name']} ({row['office']} {row['district']})")
+                           for row in roster.roster_rows() if row["office"] == "councilmember"]
     if form.validate_on_submit():
         office, _sep, district = form.office.data.partition(":")
         token = print_jobs.request_job("packet", {

@@ -14,7 +14,7 @@ from flask import current_app
 
 from actiontool import events, printing
 from actiontool.letters import councilmember_for, recipient_snapshot
-from actiontool.models import Official, PrintJob, db, utcnow
+from actiontool.models import PrintJob, db, utcnow
 
 KEEP = dt.timedelta(days=1)
 LEASE = dt.timedelta(minutes=30)
@@ -136,9 +136,3 @@ def clean_up():
     for job in db.session.scalars(db.select(PrintJob).where(PrintJob.finished_at < cutoff)):
         if os.path.exists(pdf_path(job.token)):
             os.remove(pdf_path(job.token))
-
-
-def offices():
-    """(office, district, name) for the packet form."""
-    return [(o.office, o.district, o.name) for o in db.session.scalars(
-        db.select(Official).order_by(Official.office, Official.district))]

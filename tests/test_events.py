@@ -1214,6 +1214,12 @@ def request_packet(client, lang="en", **data):
     return send_form(client, f"/staff/print/packet?lang={lang}", "/staff/print/packet", data)
 
 
+def test_a_delivery_packet_is_offered_for_each_councilmember_and_nobody_else(staff):
+    page = text(staff.get("/staff/print/packet"))
+    offered = re.findall(r'<option[^>]*value="([^"]+)"', page)
+    assert offered == [f"councilmember:{district}" for district in range(1, 10)]  # letters only go to them
+
+
 def set_created_at(app, name, when):
     with app.app_context():
         letter = db.session.scalar(db.select(Letter).where(Letter.name == name))
