@@ -4,17 +4,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTANCE := instance
 SECRET := $(INSTANCE)/secret_key
-APP := ACTIONTOOL_SECRET_KEY="$$(cat $(SECRET))" $(BIN)/actiontool
+# The CLI reads the key from instance/secret_key when ACTIONTOOL_SECRET_KEY is not set.
+APP := $(BIN)/actiontool
+PORT ?= 5000
 
-.PHONY: run test setup system-deps translations db roster catalog browser-deps bench clean
+.PHONY: run dev shell test setup system-deps translations db roster catalog browser-deps bench clean
 
-# The delivery worker runs beside the web server; emails land in instance/mail/ as .eml files.
+# What production runs (Procfile): gunicorn with gunicorn.conf.py and the delivery worker, on
+# http://127.0.0.1:5000; emails land in instance/mail/ as .eml files. Ctrl-C stops both.
 run: setup db roster
+	$(BIN)/honcho start -f Procfile -p $(PORT)
+
+# Flask's development server (reloads on change) and the worker, for working on the code.
+dev: setup db roster
 	$(APP) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(APP) run --host 127.0.0.1 --port 5000
+	FLASK_DEBUG=1 $(APP) run --host 127.0.0.1 --port $(PORT)
+
+# A shell with the virtualenv active, so `actiontool ...` (the README's operator commands) just works.
+shell: setup
+	@echo "actiontool is $(CURDIR)/$(APP); type exit to leave this shell."
+	@bash --init-file $(VENV)/bin/activate -i
 
 test: setup db roster browser-deps
-	$(BIN)/ruff check actiontool tests bench wsgi.py
+	$(BIN)/ruff check actiontool tests bench wsgi.py gunicorn.conf.py
 	$(BIN)/pytest
 
 setup: $(VENV)/.installed system-deps translations $(SECRET)
@@ -22,7 +34,7 @@ setup: $(VENV)/.installed system-deps translations $(SECRET)
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres,redis]'
+	$(BIN)/pip install --quiet -e '.[test,postgres,redis,run]'
 	touch $@
 
 # libharfbuzz-subset makes each PDF ~6x faster; pdftoppm (poppler-utils) checks PDFs in tests.

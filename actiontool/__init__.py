@@ -1,5 +1,6 @@
 """actiontool: a bilingual letter-writing tool for the Stop ICE's Insecure Communities campaign."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -14,7 +15,8 @@ MIGRATIONS = ROOT / "migrations"
 
 def create_app(test_config=None):
     """Build the application: defaults, then ACTIONTOOL_* from the environment, then test_config."""
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES),
+                instance_path=os.environ.get("ACTIONTOOL_INSTANCE_PATH") or None)
     config.load(app, test_config)
 
     from actiontool import (
@@ -27,11 +29,13 @@ def create_app(test_config=None):
         pdf,
         privacy,
         ratelimit,
+        request_guard,
         staff_pages,
         views,
     )
 
     privacy.init_app(app)
+    request_guard.init_app(app)
     models.init_app(app)
     i18n.init_app(app)
     pdf.init_app(app)

@@ -3,6 +3,12 @@
 Sessions are Flask's signed cookies holding the user's id and a nonce that
 changes at every login and logout, so logging in gives a fresh session and
 logging out ends every copy of the old one.
+
+Guessing is slowed without letting a stranger lock anyone out (OWASP's
+"device cookie"): a browser that once signed in to an account keeps a signed
+cookie naming it, and only its own failures count against it. Any other
+client is slowed after a few failures for one account from that client, or
+many failures from that client for any account.
 """
 
 import datetime as dt
@@ -12,6 +18,7 @@ import hmac
 import secrets
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from actiontool.models import LoginFailure, User, db, utcnow
@@ -70,19 +77,54 @@ def _recent_failures(key):
         LoginFailure.key == key, LoginFailure.at >= utcnow() - window))
 
 
-def authenticate(email, password, client):
-    """OK with the user, WRONG, or SLOWED when this account or client failed too often lately."""
-    keys = [_failure_key("account", _normal(email)), _failure_key("client", client)]
-    limits = [int(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]),
-              int(current_app.config["LOGIN_FAILURES_PER_CLIENT"])]
-    if any(_recent_failures(key) >= limit for key, limit in zip(keys, limits, strict=True)):
+DEVICE_COOKIE = "device"
+DEVICE_COOKIE_DAYS = 365
+
+
+def _device_serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def device_cookie(email):
+    """The value of the cookie that marks this browser as one that signed in to `email`'s account."""
+    return _device_serializer().dumps({"account": _failure_key("account", _normal(email)),
+                                       "device": secrets.token_urlsafe(16)})
+
+
+def known_device(cookie, email):
+    """The device id if `cookie` was given by a sign-in to `email`'s account, else None."""
+    try:
+        value = _device_serializer().loads(cookie or "")
+    except BadSignature:
+        return None
+    if not isinstance(value, dict) or value.get("account") != _failure_key("account", _normal(email)):
+        return None
+    return str(value.get("device", ""))
+
+
+def _failure_keys(email, client, device):
+    """(HMAC key, limit) pairs that this attempt counts against."""
+    per_account = int(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"])
+    if device:
+        return [(_failure_key("device", device), per_account)]
+    return [(_failure_key("account-client", f"{_normal(email)} {client}"), per_account),
+            (_failure_key("client", client), int(current_app.config["LOGIN_FAILURES_PER_CLIENT"]))]
+
+
+def authenticate(email, password, client, device=None):
+    """OK with the user, WRONG, or SLOWED when this client (or known device) failed too often lately.
+
+    `device` is the id from known_device(): failures elsewhere never slow a browser that signed in before.
+    """
+    limited = _failure_keys(email, client, device)
+    if any(_recent_failures(key) >= limit for key, limit in limited):
         return SLOWED, None
     user = db.session.scalar(db.select(User).where(User.email == _normal(email)))
     # Check a hash even for unknown accounts, so timing does not tell which accounts exist.
     hashed = user.password_hash if user else generate_password_hash("x", method="scrypt")
     if check_password_hash(hashed, password) and user is not None and user.active:
         return OK, user
-    db.session.add_all(LoginFailure(key=key) for key in keys)
+    db.session.add_all(LoginFailure(key=key) for key, _limit in limited)
     db.session.commit()
     return WRONG, None
 

@@ -14,8 +14,12 @@ from actiontool.webservice import ServiceUnavailable
 
 def _create_app():
     from actiontool import create_app
+    from actiontool.config import ConfigurationError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)

@@ -3,12 +3,18 @@
 import os
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+# In the instance folder: the key used when ACTIONTOOL_SECRET_KEY is not set.
+SECRET_KEY_FILE = "secret_key"
 
 DEFAULTS = {
     "SECRET_KEY": DEFAULT_SECRET_KEY,
     # None means: an SQLite file in the instance folder.
     "DATABASE_URL": None,
+    # Seconds to wait for the database to connect or answer a statement (PostgreSQL) before a 503.
+    "DATABASE_TIMEOUT_SECONDS": 5,
     "GEOCODER_URL": "https://geocoding.geo.census.gov/geocoder",
     "DISTRICT_LAYER_URL": (
         "https://services.arcgis.com/Ej0PsM5Aw677QF1W/arcgis/rest/services/"
@@ -35,6 +41,9 @@ DEFAULTS = {
     # Seconds one request may spend looking up a sign-up sheet's addresses (gunicorn's timeout is 30);
     # the rest are looked up when the canvasser asks, on the event page.
     "SHEET_LOOKUP_SECONDS": 15,
+    # Signers one sign-up sheet may hold, and sheet rows one event keeps to be fixed (pages stay fast).
+    "SHEET_MAX_ROWS": 1000,
+    "EVENT_MAX_ROWS_TO_FIX": 300,
     # Print jobs rendering at the same time, across every worker; each one uses up to 2 cores.
     "PRINT_JOBS_AT_ONCE": 1,
     "CONFIRMATION_DAYS": 7,
@@ -71,6 +80,8 @@ def load(app, test_config=None):
         app.config.from_mapping(test_config)
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, ""):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path) or DEFAULT_SECRET_KEY
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "actiontool.db")
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
@@ -86,6 +97,41 @@ def load(app, test_config=None):
 
     if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
         raise ConfigurationError(
-            "Set ACTIONTOOL_SECRET_KEY to a long random value "
-            "(the built-in key is only for debug and tests)."
+            "Set ACTIONTOOL_SECRET_KEY to a long random value, or put one in "
+            f"{os.path.join(app.instance_path, SECRET_KEY_FILE)} (`make setup` writes one); "
+            "the built-in key is only for debug and tests."
         )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+
+
+def _instance_secret_key(instance_path):
+    """The key `make setup` wrote to the instance folder, if there is one."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _url_options(url):
+    """The libpq `options` the operator put in the database URL (e.g. -csearch_path=...), kept."""
+    value = make_url(url).query.get("options", "")
+    return " ".join(value) if isinstance(value, tuple) else value
+
+
+def engine_options(config):
+    """SQLAlchemy engine settings: no statement parameters in any error (they hold supporters' details),
+    stale pooled connections replaced before use, and bounded waits when the database is away."""
+    options = {"hide_parameters": True, "pool_pre_ping": True}
+    if str(config["DATABASE_URL"]).startswith("postgresql"):
+        seconds = int(config["DATABASE_TIMEOUT_SECONDS"])
+        options["pool_timeout"] = seconds
+        options["connect_args"] = {
+            "connect_timeout": seconds,
+            # A statement may run at most this long; a connection whose peer stopped answering is dropped.
+            "options": " ".join(filter(None, [_url_options(config["DATABASE_URL"]),
+                                              f"-c statement_timeout={seconds * 1000}"])),
+            "tcp_user_timeout": seconds * 1000,
+            "keepalives": 1, "keepalives_idle": seconds, "keepalives_interval": 1, "keepalives_count": 3,
+        }
+    return options

@@ -1,9 +1,10 @@
 """Composing the emails: plain values in, email.message.EmailMessage out.
 
-Every message has a plain-text part and an HTML alternative, names and
-subjects encoded by the email package, a Message-ID that is the same every
-time the same message is built (so a retried send is recognisably the same
-message), and no header built from text that could carry a line break.
+Every message has a plain-text part and an HTML alternative (UTF-8, quoted-printable:
+the message is ASCII from its first byte to its last), names and subjects RFC 2047-encoded
+by the email package, a Message-ID that is the same every time the same message is built
+(so a retried send is recognisably the same message), and no header built from text that
+could carry a line break.
 """
 
 import hashlib
@@ -95,14 +96,16 @@ def html_to_text(html):
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-# UTF-8 bodies as quoted-printable: readable in the raw message, safe for any mail server.
+# UTF-8 bodies as quoted-printable: 7-bit clean with short lines, so any mail server takes them
+# unchanged, and still readable in the raw message.
 UTF8 = Charset("utf-8")
 UTF8.body_encoding = QP
 
 
 def _part(text, subtype):
-    part = MIMEText("", subtype)
-    part.set_payload(text, UTF8)
+    """A UTF-8 text part, its body quoted-printable and its Content-Transfer-Encoding saying so."""
+    part = MIMEText(text, subtype, UTF8)
+    del part["MIME-Version"]  # the message as a whole carries it
     return part
 
 

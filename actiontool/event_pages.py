@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
-from actiontool import events, lookup, print_jobs, roster, signers
+from actiontool import events, lookup, print_jobs, roster, signers, uploads
 from actiontool.accounts import current_user, role_required, staff_required
 from actiontool.forms import BlankLettersForm, ButtonForm, EventForm, EventSignerForm, PacketForm, SheetUploadForm
 from actiontool.i18n import current_language
@@ -34,17 +34,33 @@ def _signer_form(formdata=None):
     return form
 
 
+# Rows to fix and signers shown on one page of an event; the rest are a page link away.
+ROWS_PER_PAGE = 50
+SIGNERS_PER_PAGE = 100
+
+
+def _page(name, total, per_page):
+    """This request's page of a list (?<name>=N, from 1) as {"number", "pages", "offset", "limit"}."""
+    pages = max(1, -(-total // per_page))
+    number = min(max(request.args.get(name, 1, type=int), 1), pages)
+    return {"name": name, "number": number, "pages": pages, "offset": (number - 1) * per_page, "limit": per_page}
+
+
 def _event_page(event, status=200, form=None, upload_form=None, **context):
-    rows = events.sheet_rows(event["id"])
+    rows_page = _page("rows_page", event["to_fix"], ROWS_PER_PAGE)
+    signers_page = _page("signers_page", event["letters"], SIGNERS_PER_PAGE)
+    rows = events.sheet_rows(event["id"], rows_page["offset"], rows_page["limit"])
     for row in rows:
         row["problems"] = signers.problem_messages(row["cells"], row["lookup_problem"],
                                                    default_letter_language(current_language()))
     return staff_page("events/event.html", status, event=event, form=form or _signer_form(),
-                 upload_form=upload_form or SheetUploadForm(), print_form=ButtonForm(),
-                 signers=events.event_letters(event["id"]), sheet_rows=rows, row_form=ButtonForm(),
-                 not_looked_up=events.not_looked_up(rows),
-                 sheet_added=request.args.get("sheet_added", type=int),
-                 sheet_to_fix=request.args.get("sheet_to_fix", 0, type=int), **context)
+                      upload_form=upload_form or SheetUploadForm(), print_form=ButtonForm(),
+                      signers=events.event_letters(event["id"], signers_page["offset"], signers_page["limit"],
+                                                   newest_first=True),
+                      sheet_rows=rows, row_form=ButtonForm(), rows_page=rows_page, signers_page=signers_page,
+                      not_looked_up=events.count_not_looked_up(event["id"]),
+                      sheet_added=request.args.get("sheet_added", type=int),
+                      sheet_to_fix=request.args.get("sheet_to_fix", 0, type=int), **context)
 
 
 def _check_signer(form):
@@ -102,17 +118,23 @@ def event_upload(event_id):
     if not upload_form.validate():
         return _event_page(event, 422, upload_form=upload_form)
     try:
-        text = upload_form.file.data.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return _event_page(event, 422, upload_form=upload_form, sheet_error=_(
-            'The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.'))
+        text = uploads.csv_text(upload_form.file.data)
+    except uploads.NotText as error:
+        return _event_page(event, 422, upload_form=upload_form, sheet_error=str(error))
     letters, problems = signers.read_signers(text, default_language=default_letter_language(current_language()),
-                                             budget=_lookup_budget())
+                                             budget=_lookup_budget(),
+                                             max_rows=int(current_app.config["SHEET_MAX_ROWS"]))
     sheet_wide = [problem for problem in problems if problem.cells is None]
     if sheet_wide:
         return _event_page(event, 422, upload_form=upload_form, sheet_error=_(
             "The sheet could not be read: %(problems)s",
             problems="; ".join(message for problem in sheet_wide for message in problem.messages)))
+    most = int(current_app.config["EVENT_MAX_ROWS_TO_FIX"])
+    if event["to_fix"] + len(problems) > most:
+        return _event_page(event, 422, upload_form=upload_form, sheet_error=_(
+            "Nothing was added: this sheet has %(new)d rows to fix, and this event already has %(kept)d. "
+            "An event keeps at most %(most)d. Fix or discard the rows already here, or correct the sheet "
+            "and upload it again.", new=len(problems), kept=event["to_fix"], most=most))
     events.add_sheet(event_id, letters, problems, current_language())
     return redirect(url_for("events.event", event_id=event_id, sheet_added=len(letters),
                             sheet_to_fix=len(problems)) + "#sheet", code=303)
@@ -127,8 +149,8 @@ def look_up_rows(event_id):
         abort(400)
     added = events.look_up_kept_rows(event_id, default_letter_language(current_language()), current_language(),
                                      _lookup_budget())
-    rows = events.sheet_rows(event_id)
-    return redirect(url_for("events.event", event_id=event_id, sheet_added=added, sheet_to_fix=len(rows))
+    to_fix = events.event_values(event_id)["to_fix"]
+    return redirect(url_for("events.event", event_id=event_id, sheet_added=added, sheet_to_fix=to_fix)
                     + "#sheet", code=303)
 
 
@@ -178,7 +200,7 @@ def discard_row(event_id, row_id):
 
 def _next_row(event_id):
     """After a fixed row: the next row to fix, or the event when none is left."""
-    rows = events.sheet_rows(event_id)
+    rows = events.sheet_rows(event_id, limit=1)
     if rows:
         return redirect(url_for("events.fix_row", event_id=event_id, row_id=rows[0]["id"], saved=1), code=303)
     return redirect(url_for("events.event", event_id=event_id, added=1) + "#sheet", code=303)

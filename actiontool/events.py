@@ -96,11 +96,6 @@ def look_up_kept_rows(event_id, default_language, ui_language, budget):
     return added
 
 
-def not_looked_up(rows):
-    """How many of an event's kept rows (see sheet_rows) still wait for their lookup."""
-    return sum(row["lookup_problem"] == signers.NOT_LOOKED_UP for row in rows)
-
-
 def _letter(event_id, values, official, district):
     letter = Letter(
         token=secrets.token_urlsafe(24), official_id=official.id, recipient=recipient_snapshot(official),
@@ -113,11 +108,17 @@ def _letter(event_id, values, official, district):
     return letter
 
 
-def sheet_rows(event_id):
-    """The event's sheet rows still to fix, by line, as plain dicts."""
+def sheet_rows(event_id, offset=0, limit=None):
+    """The event's sheet rows still to fix, by line, as plain dicts (`limit` of them from `offset`)."""
     rows = db.session.scalars(db.select(SheetRow).where(SheetRow.event_id == event_id)
-                              .order_by(SheetRow.line, SheetRow.id))
+                              .order_by(SheetRow.line, SheetRow.id).offset(offset).limit(limit))
     return [_row_dict(row) for row in rows]
+
+
+def count_not_looked_up(event_id):
+    """How many of an event's kept rows still wait for their lookup."""
+    return db.session.scalar(db.select(db.func.count(SheetRow.id)).where(
+        SheetRow.event_id == event_id, SheetRow.lookup_problem == signers.NOT_LOOKED_UP))
 
 
 def sheet_row(event_id, row_id):
@@ -137,9 +138,11 @@ def _row_dict(row):
             "lookup_problem": row.lookup_problem}
 
 
-def event_letters(event_id):
+def event_letters(event_id, offset=0, limit=None, newest_first=False):
+    """The event's letters as plain dicts, in the order they were added (or newest first)."""
+    order = Letter.id.desc() if newest_first else Letter.id
     letters = db.session.scalars(db.select(Letter).where(Letter.event_id == event_id, Letter.purged_at.is_(None))
-                                 .order_by(Letter.id))
+                                 .order_by(order).offset(offset).limit(limit))
     return [letter_dict(letter) for letter in letters]
 
 

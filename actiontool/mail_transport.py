@@ -17,7 +17,17 @@ import smtplib
 import ssl
 import tempfile
 import time
+from email.policy import compat32
 from urllib.parse import parse_qs, unquote, urlsplit
+
+# How a message is written out: CRLF line ends (SMTP's, and an .eml file's), and every line as
+# composed. smtplib's send_message would turn a body line starting "From " into ">From ".
+WIRE = compat32.clone(linesep="\r\n")
+
+
+def message_bytes(message):
+    """The bytes of a finished message, exactly as they travel and as they are stored."""
+    return message.as_bytes(policy=WIRE)
 
 
 class TemporaryFailure(Exception):
@@ -71,7 +81,7 @@ class SmtpTransport:
         if self.connection is None:
             self._connect()
         try:
-            self.connection.send_message(message, from_addr=sender, to_addrs=recipients)
+            self.connection.sendmail(sender, recipients, message_bytes(message))
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             self.close_quietly(reset=True)
@@ -110,11 +120,13 @@ class FileTransport:
         self.folder = folder
 
     def send(self, message, sender, recipients):
+        """One file per message and envelope (the letter and the supporter's copy share a Message-ID)."""
         os.makedirs(self.folder, exist_ok=True)
-        digest = hashlib.sha256(str(message["Message-ID"]).encode()).hexdigest()[:16]
+        envelope = "\n".join([str(message["Message-ID"]), *recipients])
+        digest = hashlib.sha256(envelope.encode()).hexdigest()[:16]
         name = f"{time.strftime('%Y%m%d-%H%M%S')}-{digest}.eml"
         with tempfile.NamedTemporaryFile("wb", dir=self.folder, delete=False, suffix=".tmp") as out:
-            out.write(message.as_bytes())
+            out.write(message_bytes(message))
         os.replace(out.name, os.path.join(self.folder, name))
 
     def close(self):

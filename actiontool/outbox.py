@@ -25,6 +25,7 @@ import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import sqlalchemy.exc
 from flask import current_app
 from sqlalchemy import and_, or_
 
@@ -64,17 +65,30 @@ def settings(config):
     }
 
 
-def external_url(endpoint, **values):
-    """An absolute link for an email, built on ACTIONTOOL_BASE_URL (no request needed)."""
+def external_url(endpoint, language, **values):
+    """An absolute link for an email, built on ACTIONTOOL_BASE_URL (no request needed), that opens
+    its page in `language` (?lang=), even in a browser that has never been to the site."""
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
+    return adapter.build(endpoint, {**values, "lang": language}, force_external=True)
+
+
+def supporter_links(letter, kind):
+    """The links in a supporter's email of `kind`, each opening its page in the supporter's language."""
+    from actiontool.confirmation import confirmation_token
+
+    language = letter["ui_language"]
+    links = {
+        "status": external_url("delivery.status", language, token=letter["token"]),
+        "pdf": external_url("views.letter_as_pdf", language, token=letter["token"]),
+    }
+    if kind in (CONFIRMATION, REMINDER):
+        links["confirm"] = external_url("delivery.confirm", language, signed=confirmation_token(letter["token"]))
+    return links
 
 
 def build(row, config):
     """(message, envelope sender, envelope recipients) for an outbox row."""
-    from actiontool.confirmation import confirmation_token
-
     letter = letter_dict(row.letter)
     letter_html = compose(letter)
     when = dt.datetime.now(dt.timezone.utc)
@@ -83,12 +97,7 @@ def build(row, config):
         message = emails.to_official(letter, letter_html, mail, when)
         envelope = letter["recipient"]["email"] if row.kind == TO_OFFICIAL else letter["email"]
         return message, config["MAIL_FROM"], [envelope]
-    links = {
-        "status": external_url("delivery.status", token=letter["token"]),
-        "pdf": external_url("views.letter_as_pdf", token=letter["token"]),
-    }
-    if row.kind in (CONFIRMATION, REMINDER):
-        links["confirm"] = external_url("delivery.confirm", signed=confirmation_token(letter["token"]))
+    links = supporter_links(letter, row.kind)
     message = emails.to_supporter(row.kind, letter, letter_html, links, mail, when, serial=row.id)
     return message, config["MAIL_FROM"], [letter["email"]]
 
@@ -241,8 +250,37 @@ def single_worker_lock(app):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+DATABASE_AWAY = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.TimeoutError)
+# Seconds between tries while the database is away: doubling from the first, never past the last.
+DATABASE_BACKOFF = (1.0, 60.0)
+
+
+def _one_pass(app, once, next_purge):
+    """Purge when due, clean up old PDFs, deliver what is due, print one job; return (counts, printed)."""
+    if not once and time.monotonic() >= next_purge[0]:
+        retention.purge(app.config)
+        next_purge[0] = time.monotonic() + 24 * 3600
+    print_jobs.clean_up()  # cheap, and a PDF must not outlive its day by much
+    counts = deliver_due(app.config)
+    printed = print_jobs.run_next()
+    if once:
+        while printed:
+            printed = print_jobs.run_next()
+    return counts, printed
+
+
+def _sleep(seconds, stopping):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not stopping:
+        time.sleep(0.2)
+
+
 def run_worker(app, once=False, echo=print):
-    """Deliver until stopped (SIGTERM or Ctrl-C finish the current message first)."""
+    """Deliver until stopped (SIGTERM or Ctrl-C finish the current message first).
+
+    When the database is away the worker says so, waits (1 s, doubling up to a minute) and carries on;
+    nothing it had claimed is lost, since every outcome is committed on its own. `--once` exits 3.
+    """
     stopping = []
     if not once:
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -252,25 +290,38 @@ def run_worker(app, once=False, echo=print):
             echo("Another worker is already running on this SQLite database; exiting.")
             return 1
         poll = float(app.config["WORKER_POLL_SECONDS"])
-        next_purge = 0.0
-        while True:
-            if not once and time.monotonic() >= next_purge:
-                retention.purge(app.config)
-                next_purge = time.monotonic() + 24 * 3600
-            print_jobs.clean_up()  # cheap, and a PDF must not outlive its day by much
-            counts = deliver_due(app.config)
-            printed = print_jobs.run_next()
+        next_purge, backoff = [0.0], DATABASE_BACKOFF[0]
+        while not stopping:
+            try:
+                counts, printed = _one_pass(app, once, next_purge)
+            except DATABASE_AWAY as error:
+                _discard_session()
+                app.logger.error("database unavailable (%s); trying again in %.0f s",
+                                 error.__class__.__name__, backoff)
+                if once:
+                    echo("The database is unavailable; nothing was delivered.")
+                    return 3
+                _sleep(backoff, stopping)
+                backoff = min(backoff * 2, DATABASE_BACKOFF[1])
+                continue
+            if backoff != DATABASE_BACKOFF[0]:
+                app.logger.warning("database is back; delivering again")
+                backoff = DATABASE_BACKOFF[0]
             if once:
-                while printed:
-                    printed = print_jobs.run_next()
                 echo("Delivered: {sent} sent, {retry} to retry, {failed} failed, "
                      "{reminders} reminders queued.".format(**counts))
                 return 0
             if printed:
                 continue
             db.session.remove()
-            deadline = time.monotonic() + poll
-            while time.monotonic() < deadline and not stopping:
-                time.sleep(0.2)
-            if stopping:
-                return 0
+            _sleep(poll, stopping)
+        return 0
+
+
+def _discard_session():
+    """Forget the failed transaction and its connection, whatever state they are in."""
+    try:
+        db.session.rollback()
+    except sqlalchemy.exc.SQLAlchemyError:
+        pass
+    db.session.remove()

@@ -1,38 +1,60 @@
 """Keeping supporters out of the logs.
 
 Addresses travel in query strings (GET /api/lookup?street=...), a letter's
-secret token is in its URL, and a request log line names the client's IP. The
-development server's request log keeps none of them; in production,
-`gunicorn.conf.py` keeps no access log at all.
+secret token is in its URLs (/letters/<token>, .pdf, /send, /status,
+/resend), a confirmation link carries a signed token (/confirm/<signed>), and
+a request log line names the client's IP. One rule, `redact`, removes all of
+them, and one filter applies it to every record of every logger we own: the
+development server's request log (werkzeug), the app's own log, and gunicorn's
+error log (see `gunicorn.conf.py`), tracebacks included. Database errors never
+carry their statement's parameters (`hide_parameters`, in models.py).
 """
 
 import logging
 import re
 
+# werkzeug's request line starts with the client's address: "<ip> - - [<date>] ...".
 CLIENT_ADDRESS = re.compile(r"^\S+ - - \[")
-QUERY_STRING = re.compile(r"\?[^ \"]*")
-LETTER_TOKEN = re.compile(r"/letters/[^ /?\"]+?(\.pdf)?(?=[ ?\"]|$)")
+# gunicorn: "Invalid request from ip=<ip>: ...".
+IP_FIELD = re.compile(r"\bip=\S+?(?=[:,\s]|$)")
+# A query string, up to the end of the request line (which may hold raw spaces when it is malformed).
+QUERY_STRING = re.compile(r"\?[^\"'\n]*?(?=\sHTTP/|[\"'\n]|$)")
+# Paths whose next segment is a secret: a letter's token, a signed confirmation, a print job's token.
+SECRET_PATH = re.compile(r"(/(?:letters|confirm|prints)/)[^\s/?\"'.]+")
 
 
-class RedactRequestLog(logging.Filter):
-    """Drops the client address, query strings and letter tokens from werkzeug's request lines.
+def redact(text):
+    """`text` without query strings, secret tokens in paths and client addresses."""
+    text = CLIENT_ADDRESS.sub("- - - [", text)
+    text = IP_FIELD.sub("ip=…", text)
+    text = QUERY_STRING.sub("?…", text)
+    return SECRET_PATH.sub(r"\1…", text)
 
-    werkzeug logs `"<ip> - - [<date>] \"%s\" %s %s"` with the request line as
-    the first argument.
-    """
+
+class Redact(logging.Filter):
+    """Rewrites each record as its redacted message, traceback included, before any handler sees it."""
 
     def filter(self, record):
-        message = str(record.msg)
-        if CLIENT_ADDRESS.match(message):
-            record.msg = CLIENT_ADDRESS.sub("- - - [", message)
-            if isinstance(record.args, tuple) and record.args:
-                line = QUERY_STRING.sub("?…", str(record.args[0]))
-                line = LETTER_TOKEN.sub(lambda m: "/letters/…" + (m.group(1) or ""), line)
-                record.args = (line, *record.args[1:])
+        message = redact(record.getMessage())
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        record.msg, record.args = message, ()
         return True
 
 
+def protect(logger):
+    """Add the Redact filter to `logger` (a logging.Logger, or its name) once."""
+    if isinstance(logger, str):
+        logger = logging.getLogger(logger)
+    if not any(isinstance(f, Redact) for f in logger.filters):
+        logger.addFilter(Redact())
+    return logger
+
+
 def init_app(app):
-    werkzeug_log = logging.getLogger("werkzeug")
-    if not any(isinstance(f, RedactRequestLog) for f in werkzeug_log.filters):
-        werkzeug_log.addFilter(RedactRequestLog())
+    """Redact the development server's request log and the app's own log."""
+    protect("werkzeug")
+    protect(app.logger)

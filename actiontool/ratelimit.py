@@ -38,6 +38,8 @@ def init_app(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter = Limiter(key_func=get_remote_address, app=app)
+    # Flask-Limiter's decorators hold the Limiter only weakly: the app keeps it alive.
+    app.extensions["actiontool.limiter"] = limiter
     for endpoint, (limit, methods) in LIMITS.items():
         app.view_functions[endpoint] = limiter.limit(limit, methods=methods)(app.view_functions[endpoint])
 

@@ -1,14 +1,17 @@
 """What was sent: counts for the staff dashboard, a bar chart as inline SVG, and CSV exports.
 
 All counts come from columns that retention keeps (district, language, status,
-dates), so they survive `actiontool purge`.
+dates), so they survive `actiontool purge`. Every CSV a person downloads is
+written by `csv_text`, so no cell runs as a spreadsheet formula.
 """
 
 import csv
 import datetime as dt
 import io
+import itertools
+import re
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 
 from actiontool.models import Letter, LetterStatus, db, utcnow
 
@@ -72,34 +75,67 @@ def bar_chart_svg(per_day, width=640, height=160, label=""):
         f'<text x="{width}" y="{height - 2}" font-size="11" text-anchor="end">{last}</text></svg>')
 
 
+# A spreadsheet may run a cell that starts with = + - @, a tab or a carriage return as a formula
+# (OWASP "CSV injection"). Such a cell gets a leading ' so it shows as text; one that already starts with
+# quotes before such a character gets one more, so that `cell_value` gives back exactly the value.
+_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
+
+
+def spreadsheet_cell(value):
+    """A value as a CSV cell that a spreadsheet shows as text and never runs."""
+    if isinstance(value, str) and _NEEDS_QUOTE.match(value):
+        return "'" + value
+    return value
+
+
+def cell_value(cell):
+    """The value a cell written by `spreadsheet_cell` stands for (the inverse: one leading ' removed)."""
+    if cell.startswith("'") and _NEEDS_QUOTE.match(cell, 1):
+        return cell[1:]
+    return cell
+
+
+def csv_line(cells):
+    """One CSV line (minimal quoting, LF end), its cells made safe to open in a spreadsheet.
+
+    The writer's line end is CRLF so that it quotes a cell holding either line break: with
+    LF alone it leaves a lone CR bare, and a spreadsheet starts a new row (and a formula) there.
+    """
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([spreadsheet_cell(value) for value in cells])
+    return out.getvalue()[:-2] + "\n"
+
+
+def csv_text(header, rows):
+    """A header and rows as CSV text: every CSV a person downloads is written here."""
+    return "".join(csv_line(cells) for cells in itertools.chain([header], rows))
+
+
 def letters_csv():
     """Every letter without anything that identifies the supporter (no name, email or address)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["created_on", "district", "official", "language", "channel", "status",
-                     "confirmed_on", "sent_on"])
-    for letter in db.session.scalars(db.select(Letter).order_by(Letter.created_at)):
-        writer.writerow([letter.created_at.date().isoformat(), letter.district, letter.recipient["name"],
-                         letter.language, channel_of(letter.status, letter.event_id), letter.status,
-                         letter.confirmed_at.date().isoformat() if letter.confirmed_at else "",
-                         letter.sent_at.date().isoformat() if letter.sent_at else ""])
-    return out.getvalue()
+    letters = db.session.scalars(db.select(Letter).order_by(Letter.created_at))
+    return csv_text(
+        ["created_on", "district", "official", "language", "channel", "status", "confirmed_on", "sent_on"],
+        ([letter.created_at.date().isoformat(), letter.district, letter.recipient["name"], letter.language,
+          channel_of(letter.status, letter.event_id), letter.status,
+          letter.confirmed_at.date().isoformat() if letter.confirmed_at else "",
+          letter.sent_at.date().isoformat() if letter.sent_at else ""] for letter in letters))
 
 
 def opt_ins_csv():
-    """Supporters who asked to hear from the campaign: name, email, district, language, date."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["name", "email", "district", "language", "date"])
-    seen = set()
+    """Supporters who asked to hear from the campaign: name, email, district, language, date.
+
+    Only addresses we can trust: confirmed by their owner through the emailed link, or given to a
+    canvasser at an event (witnessed). An address typed on the public form and never confirmed
+    could be anyone's, so it stays off the campaign's list. One row per address (its first letter).
+    """
     letters = db.session.scalars(db.select(Letter).where(
-        Letter.opt_in.is_(True), Letter.purged_at.is_(None), Letter.email != "").order_by(Letter.created_at))
+        Letter.opt_in.is_(True), Letter.purged_at.is_(None), Letter.email != "",
+        or_(Letter.confirmed_at.is_not(None), Letter.event_id.is_not(None))).order_by(Letter.created_at))
+    rows, seen = [], set()
     for letter in letters:
-        if letter.email.lower() in seen:
-            continue
-        seen.add(letter.email.lower())
-        writer.writerow([letter.name, letter.email, letter.district, letter.ui_language,
+        if letter.email.lower() not in seen:
+            seen.add(letter.email.lower())
+            rows.append([letter.name, letter.email, letter.district, letter.ui_language,
                          letter.created_at.date().isoformat()])
-    return out.getvalue()
-
-
+    return csv_text(["name", "email", "district", "language", "date"], rows)

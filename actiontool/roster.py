@@ -2,7 +2,10 @@
 
 Everything here works on plain values. `parse_roster` turns CSV text into rows
 and a list of problems (each with its line number); `apply_roster` replaces the
-roster in one transaction; `export_roster` writes the same format back.
+roster in one transaction; `export_roster` writes the same format back. A cell
+that a spreadsheet would run as a formula is written with a leading ' (see
+reports.spreadsheet_cell), which `parse_roster` removes: export then import
+changes nothing.
 """
 
 import csv
@@ -16,6 +19,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from actiontool.models import Letter, LetterStatus, Official, OutboxMessage, RosterRevision, db
+from actiontool.reports import cell_value, csv_text
 
 COLUMNS = (
     "office",
@@ -114,7 +118,7 @@ def parse_roster(text):
         if None in record:
             problems.append(Problem(line, "", "extra_fields"))
             continue
-        numbered.append((line, {c: (record[c] or "").strip() for c in COLUMNS}))
+        numbered.append((line, {c: cell_value(record[c] or "").strip() for c in COLUMNS}))
     return validate_rows(numbered, problems)
 
 
@@ -293,12 +297,8 @@ def roster_rows():
 
 
 def export_roster(rows):
-    """Write rows in the officials.csv format (LF line ends, minimal quoting)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    """Write rows in the officials.csv format (LF line ends, minimal quoting, safe to open in a spreadsheet)."""
+    return csv_text(COLUMNS, ([row[c] for c in COLUMNS] for row in rows))
 
 
 def roster_is_empty():

@@ -128,8 +128,11 @@ def check_row(line, cells, default_language, budget):
     }, None
 
 
-def read_signers(text, default_language="en", budget=None):
-    """(letters as plain dicts, problems) for a sign-up sheet's text."""
+def read_signers(text, default_language="en", budget=None, max_rows=None):
+    """(letters as plain dicts, problems) for a sign-up sheet's text.
+
+    A sheet of more than `max_rows` signers is one sheet-wide problem: nothing in it is looked up.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -139,14 +142,18 @@ def read_signers(text, default_language="en", budget=None):
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         return [], [SignerProblem(1, (str(_l("missing columns: %(columns)s", columns=", ".join(missing))),))]
+    rows = [(line, cells) for line, cells in ((n, _cells(record)) for n, record in enumerate(reader, start=2))
+            if any(cells.values())]
+    if max_rows is not None and len(rows) > max_rows:
+        return [], [SignerProblem(1, (str(_l(
+            "it has %(rows)d signers, and one upload takes at most %(most)d. Please split it into smaller files.",
+            rows=len(rows), most=max_rows)),))]
     letters, problems = [], []
     budget = budget or LookupBudget()
-    for line, record in enumerate(reader, start=2):
-        cells = _cells(record)
-        if any(cells.values()):
-            letter, problem = check_row(line, cells, default_language, budget)
-            if letter:
-                letters.append(letter)
-            else:
-                problems.append(problem)
+    for line, cells in rows:
+        letter, problem = check_row(line, cells, default_language, budget)
+        if letter:
+            letters.append(letter)
+        else:
+            problems.append(problem)
     return letters, problems

@@ -3,11 +3,12 @@
 import datetime as dt
 import hashlib
 import os
+import re
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from actiontool import accounts, districts, letters, reports, roster
+from actiontool import accounts, districts, letters, reports, roster, uploads
 from actiontool.accounts import current_user, role_required, staff_required
 from actiontool.county_gis import DistrictLayer
 from actiontool.forms import ButtonForm, LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
@@ -17,9 +18,14 @@ from actiontool.webservice import ServiceUnavailable
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
+# A path on this site, in plain URL characters (no escapes): browsers drop tabs and newlines and read "\\" as "/",
+# so "/\t/evil.example" would become "//evil.example" (another host).
+LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.~?=&+-]*")
+
+
 def _safe_next(target):
     """Only a path inside this site (never another host) after signing in."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and LOCAL_PATH.fullmatch(target):
         return target
     return url_for("staff.home")
 
@@ -32,10 +38,15 @@ def login():
         return render_template("staff/login.html", form=form)
     if not form.validate():
         return render_template("staff/login.html", form=form), 422
-    outcome, user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "-")
+    device = accounts.known_device(request.cookies.get(accounts.DEVICE_COOKIE), form.email.data)
+    outcome, user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "-", device)
     if outcome == accounts.OK:
         accounts.log_in(user)
-        return redirect(_safe_next(request.args.get("next")))
+        response = redirect(_safe_next(request.args.get("next")))
+        response.set_cookie(accounts.DEVICE_COOKIE, accounts.device_cookie(user.email), path=url_for("staff.login"),
+                            max_age=accounts.DEVICE_COOKIE_DAYS * 86400, httponly=True, samesite="Strict",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+        return response
     if outcome == accounts.SLOWED:
         message, status = _("Too many failed attempts. Please wait 15 minutes and try again."), 429
     else:
@@ -127,10 +138,9 @@ def roster_upload():
     if not form.validate_on_submit():
         return staff_page("staff/roster_upload.html", 422 if form.is_submitted() else 200, form=form)
     try:
-        text = form.file.data.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return staff_page("staff/roster_upload.html", 422, form=form,
-                     file_error=_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again."))
+        text = uploads.csv_text(form.file.data)
+    except uploads.NotText as error:
+        return staff_page("staff/roster_upload.html", 422, form=form, file_error=str(error))
     try:
         rows = roster.parse_roster(text)
     except roster.RosterInvalid as error:

@@ -1,9 +1,11 @@
 """The supporter's pages: landing, the letter form, the preview and the PDF."""
 
+import sqlalchemy.exc
 from flask import (
     Blueprint,
     abort,
     current_app,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -12,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 from wtforms.fields import SelectChoice
 
 from actiontool import lookup
@@ -23,6 +26,7 @@ from actiontool.letters import (
     letter_values,
     save_letter,
 )
+from actiontool.models import db
 from actiontool.pdf import letter_pdf
 
 bp = Blueprint("views", __name__)
@@ -36,6 +40,12 @@ CHOOSE_BY_HAND = (lookup.NOT_FOUND, lookup.UNAVAILABLE)
 def index():
     """What Secure Communities and ICE holds are, what the letter asks, and the way in."""
     return render_template("index.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    """What we collect, who receives what, how long we keep it: each sentence true of the code."""
+    return render_template("privacy.html", retention_days=int(current_app.config["RETENTION_DAYS"]))
 
 
 @bp.route("/write", methods=["GET", "POST"])
@@ -129,8 +139,10 @@ def init_app(app):
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
         if request.endpoint in ("views.letter", "views.letter_as_pdf", "views.write") or \
-                request.blueprint in ("delivery", "staff", "events"):
+                request.blueprint in ("delivery", "staff", "events", "api"):
             response.headers["Cache-Control"] = "no-store"
+        if app.config["BASE_URL"].startswith("https:"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
     @app.errorhandler(CSRFError)
@@ -147,9 +159,18 @@ def init_app(app):
         if request.endpoint == "delivery.send":
             from actiontool.delivery_pages import send_form_again
 
-            return send_form_again(request.view_args["token"])
+            try:
+                return send_form_again(request.view_args["token"])
+            except HTTPException as missing:  # no such letter: its own translated page
+                return app.handle_user_exception(missing)
         return _error_page(400, _("Please try again"),
                            _("This page expired. Please go back, reload it and try again."))
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return _error_page(400, _("We could not read that"),
+                           _("What was sent is not something this page can read. Please go back, check "
+                             "what you typed and try again."))
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -177,6 +198,23 @@ def init_app(app):
         return _error_page(413, _("That was too much"),
                            _("What you sent was too large for us to read. Please shorten your note "
                              "and try again."))
+
+    @app.errorhandler(sqlalchemy.exc.OperationalError)
+    @app.errorhandler(sqlalchemy.exc.InterfaceError)
+    @app.errorhandler(sqlalchemy.exc.TimeoutError)
+    def database_away(error):
+        # The message, not the statement: hide_parameters keeps values out, and this keeps the SQL out too.
+        app.logger.error("database unavailable: %s", error.__class__.__name__)
+        try:
+            db.session.rollback()
+        except sqlalchemy.exc.SQLAlchemyError:
+            pass  # the connection is gone; teardown discards the session
+        message = _("We cannot reach our records right now, so nothing was saved. "
+                    "Please go back and try again in a few minutes.")
+        if request.blueprint == "api":
+            return jsonify({"error": "unavailable", "message": message}), 503, {"Retry-After": "60"}
+        response, status = _error_page(503, _("We are having trouble on our side"), message)
+        return response, status, {"Retry-After": "60"}
 
     @app.errorhandler(500)
     def server_error(error):

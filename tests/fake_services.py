@@ -2,7 +2,7 @@
 
 Each fake is a genuine HTTP server (``http.server.ThreadingHTTPServer``) bound to
 127.0.0.1 on a random free port, running in a daemon thread.  It answers in the
-exact wire formats described in ``/work/shared/reference/external-services.md``:
+exact wire formats of the real services (``docs/sources.md`` names them):
 
 * :class:`FakeCensusGeocoder` -- the US Census Bureau geocoder
   (``/geocoder/geographies/address``, ``/geocoder/geographies/onelineaddress``,

@@ -344,3 +344,17 @@ def test_each_app_counts_under_its_own_redis_key_prefix(app):
         for prefix in prefixes:
             delete_keys(connection, prefix)
         dispose(*apps)
+
+
+@pytest.mark.parametrize("path", ["/api/lookup", "/write"])
+def test_limits_still_apply_after_a_garbage_collection(app, client, path):
+    """Flask-Limiter holds its Limiter only weakly: the app must keep it, or every limited page 500s."""
+    import gc
+
+    app.config["RATELIMIT_LOOKUPS"] = app.config["RATELIMIT_SUBMISSIONS"] = "1 per minute"
+    gc.collect()
+    if path == "/api/lookup":
+        responses = [client.get(path, query_string=HOME) for _ in range(2)]
+    else:
+        responses = [submit_letter(client) for _ in range(2)]
+    assert [r.status_code for r in responses] == [200 if path == "/api/lookup" else 302, 429]

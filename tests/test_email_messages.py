@@ -6,18 +6,29 @@ and an HTML alternative, names outside ASCII, names that try to add headers,
 and a Message-ID that is the same every time the message is built.
 
 The supporter's emails (confirmation, reminder, failure notice): in the
-language of the pages the supporter used.
+language of the pages the supporter used. Every link in every email opens its
+page in that language (?lang=), even in a browser that has never seen the site.
 """
 
 import datetime as dt
 import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from actiontool import outbox
 from actiontool.models import Letter, OutboxMessage, db, utcnow
-from tests.conftest import ask_to_email, confirm, confirmation_link, letter_token, run_worker, submit_letter
+from tests.conftest import (
+    ask_to_email,
+    confirm,
+    confirmation_link,
+    csrf_token,
+    letter_token,
+    run_worker,
+    submit_letter,
+)
+from tests.conftest import text as page_text
 
 CAMPAIGN = "Stop ICE's Insecure Communities"
 MAIL_FROM = "letters@campaign.test"
@@ -427,3 +438,131 @@ def test_failure_notice_subject_reads_back_exactly_as_written(app, client, smtp)
     run_worker(app)
     notice = smtp.messages_to(SUPPORTER_EMAIL)[-1]
     assert notice["Subject"] == FAILURE["en"][0]
+
+
+# ---------------------------------------------------------------- every kind of message, and its links
+
+KINDS = ("confirmation", "reminder", "to_official", "copy_to_supporter", "failure_notice")
+LONG_PARAGRAPH = "Mi familia vive aquí desde hace veinte años y queremos que el condado siga protegiéndonos. " * 14
+NOTE = f"¿Por qué? ñ\n\nFrom my family: gracias.\n\n{LONG_PARAGRAPH.strip()}"
+REFUSED_SUPPORTER = "maria@example.org"
+
+
+def every_kind_of_message(app, client, smtp, ui_language, letter_language, name="José Núñez", note=NOTE):
+    """Every email there is, as the SMTP server received it: {kind: Received}.
+
+    A supporter who asked for a copy gets a confirmation, then a reminder a day later, and
+    confirms by the reminder's link (the letter and the copy go out). A second supporter's
+    letter is refused by the official's server, and they get a failure notice.
+    """
+    fields = {"lang": ui_language, "letter_language": letter_language, "name": name, "note": note}
+    token = letter_token(submit_letter(client, **fields))
+    assert ask_to_email(client, token, wants_copy="y").status_code == 200
+    run_worker(app)
+    move_confirmation_sent_at(app, token, hours_ago=25)
+    with app.app_context():
+        assert outbox.queue_reminders(app.config) == 1
+    run_worker(app)
+    reminder = smtp.messages_to(SUPPORTER_EMAIL)[-1]
+    assert confirm(client, confirmation_link(reminder)).status_code == 200
+    run_worker(app)
+
+    smtp.handler.refuse[OFFICIAL[1].lower()] = "550 5.1.1 No such user"
+    refused = letter_token(submit_letter(client, **fields))
+    assert ask_to_email(client, refused, email=REFUSED_SUPPORTER).status_code == 200
+    run_worker(app)
+    assert confirm(client, confirmation_link(smtp.messages_to(REFUSED_SUPPORTER)[-1])).status_code == 200
+    run_worker(app)
+
+    def only(kind, recipient):
+        found = [r for r in smtp.received if r.rcpt_tos == [recipient]
+                 and r.message["Message-ID"].startswith(f"<{kind}.")]
+        assert len(found) == 1, (kind, recipient, len(found))
+        return found[0]
+
+    return {
+        "confirmation": only("confirmation", SUPPORTER_EMAIL),
+        "reminder": only("reminder", SUPPORTER_EMAIL),
+        "to_official": only("to_official", OFFICIAL[1]),
+        "copy_to_supporter": only("to_official", SUPPORTER_EMAIL),
+        "failure_notice": only("failure_notice", REFUSED_SUPPORTER),
+    }
+
+
+def links_in(message):
+    """Every URL in a message: written out in the plain text, and every href in the HTML."""
+    found = re.findall(r"https?://\S+", text_part(message))
+    found += [html.unescape(href) for href in re.findall(r'href="([^"]*)"', html_part(message))]
+    return found
+
+
+LINKED_PAGES = {
+    "confirmation": {"/letters/{token}/status", "/confirm/"},
+    "reminder": {"/letters/{token}/status", "/confirm/"},
+    "failure_notice": {"/letters/{token}/status", "/letters/{token}.pdf"},
+    "to_official": set(),
+    "copy_to_supporter": set(),
+}
+
+
+def page_of(link):
+    """Which page a link opens, with the letter token and the signed confirmation left out."""
+    path = urlsplit(link).path
+    if path.startswith("/confirm/"):
+        return "/confirm/"
+    return re.sub(r"^/letters/[^/.]+", "/letters/{token}", path)
+
+
+@pytest.mark.parametrize("ui_language, letter_language", [("en", "es"), ("es", "en"), ("es", "both")])
+def test_every_link_in_every_email_opens_in_the_language_the_supporter_used(app, client, smtp, ui_language,
+                                                                            letter_language):
+    # The letter's language differs from the pages' language: the links follow the pages'.
+    messages = every_kind_of_message(app, client, smtp, ui_language, letter_language)
+    for kind in KINDS:
+        links = links_in(messages[kind].message)
+        assert {page_of(link) for link in links} == LINKED_PAGES[kind], kind
+        for link in links:
+            assert link.startswith("http://letters.campaign.test/"), (kind, link)
+            assert parse_qs(urlsplit(link).query) == {"lang": [ui_language]}, (kind, link)
+
+
+def local(link):
+    """An emailed link as the test client opens it: path and query."""
+    parts = urlsplit(link)
+    return f"{parts.path}?{parts.query}"
+
+
+FRESH_BROWSER = {
+    # The supporter's language: (a fresh browser's own language, the other one; the confirm page's
+    # title, what the page says once confirmed and the status page's title, in the supporter's language).
+    "es": ("en", "Confirme su carta", "¡Gracias! Su carta está confirmada y va en camino.", "Dónde está su carta"),
+    "en": ("es", "Confirm your letter", "Thank you! Your letter is confirmed and on its way.", "Where your letter is"),
+}
+
+
+@pytest.mark.parametrize("ui_language", ["es", "en"])
+def test_emailed_links_open_in_the_supporters_language_in_a_browser_that_never_saw_the_site(app, client, smtp,
+                                                                                           ui_language):
+    browser_language, confirm_title, confirmed, status_title = FRESH_BROWSER[ui_language]
+    _, other_confirm_title, other_confirmed, other_status_title = FRESH_BROWSER[browser_language]
+    token = letter_token(submit_letter(client, lang=ui_language, letter_language=browser_language))
+    assert ask_to_email(client, token).status_code == 200
+    run_worker(app)
+    [received] = smtp.messages_to(SUPPORTER_EMAIL)
+    links = {page_of(link): link for link in links_in(received)}
+    headers = {"Accept-Language": browser_language}
+
+    browser = app.test_client()  # no session, no cookie: only the link says which language
+    page = browser.get(local(links["/confirm/"]), headers=headers)
+    assert page.status_code == 200
+    assert confirm_title in page_text(page) and other_confirm_title not in page_text(page)
+    action = re.search(r'<form method="post" action="([^"]+)"', page.get_data(as_text=True)).group(1)
+    done = browser.post(html.unescape(action), data={"csrf_token": csrf_token(page.get_data(as_text=True))},
+                        headers=headers, follow_redirects=True)
+    assert done.status_code == 200
+    assert confirmed in page_text(done) and other_confirmed not in page_text(done)
+    assert letter_row(app, token)["status"] == "queued"  # the signed link still verifies, ?lang= and all
+
+    status = app.test_client().get(local(links["/letters/{token}/status"]), headers=headers)
+    assert status.status_code == 200
+    assert status_title in page_text(status) and other_status_title not in page_text(status)

@@ -899,6 +899,18 @@ def test_a_sheet_that_is_not_utf8_is_refused_with_how_to_save_it(app, canvasser,
     assert letters_of_event(app, event_id) == []
 
 
+@pytest.mark.parametrize("content", [
+    EN_HEADER.encode() + b"\nAna L\x00pez,1 Pine St,Seattle,98104,es,,,,4\n",
+    (EN_HEADER + "\nAna López,1 Pine St,Seattle,98104,es,,,,4\n").encode("utf-16"),
+], ids=["a NUL in a row", "UTF-16"])
+def test_a_sheet_with_nul_bytes_is_refused_as_not_text(app, canvasser, content):
+    event_id = create_event(canvasser)
+    response = upload(canvasser, event_id, content)
+    assert response.status_code == 422
+    assert 'The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.' in visible(response)
+    assert letters_of_event(app, event_id) == []
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_an_upload_without_a_file_asks_for_one(app, canvasser, es, lang):
     event_id = create_event(canvasser)
@@ -1323,3 +1335,63 @@ def test_event_letters_count_as_the_event_channel_on_the_dashboard_and_in_the_ex
     assert channels == ["event", "event", "pdf"]
 
 
+
+
+# --- limits: one canvasser cannot make the event page too heavy to load ------------------------------------
+
+def bad_rows(count, start=0):
+    """`count` sheet rows that each fail on their ZIP (no lookup needed)."""
+    return [f"Signer {n},1 Pine St,Seattle,9810,en,,,,4" for n in range(start, start + count)]
+
+
+def test_a_sheet_with_more_signers_than_one_upload_takes_is_refused_whole_before_any_lookup(
+        app, canvasser, geocoder):
+    app.config["SHEET_MAX_ROWS"] = 5
+    event_id = create_event(canvasser)
+    geocoder.reset_requests()
+    rows = [f"Ana {n},100 Main St,Seattle,98104,es,,,,4" for n in range(6)]
+    response = upload(canvasser, event_id, sheet(EN_HEADER, *rows))
+    assert response.status_code == 422
+    assert ("The sheet could not be read: it has 6 signers, and one upload takes at most 5. "
+            "Please split it into smaller files.") in visible(response)
+    assert letters_of_event(app, event_id) == []
+    assert geocoder.request_count == 0
+
+
+def test_an_upload_that_would_keep_too_many_rows_to_fix_is_refused_whole(app, canvasser):
+    app.config["EVENT_MAX_ROWS_TO_FIX"] = 10
+    event_id = create_event(canvasser)
+    assert "8 rows need fixing" in visible(upload(canvasser, event_id, sheet(EN_HEADER, *bad_rows(8))))
+    response = upload(canvasser, event_id, sheet(EN_HEADER, "Ana López,100 Main St,Seattle,98104,es,,,,4",
+                                                 *bad_rows(3, start=8)))
+    assert response.status_code == 422
+    assert ("Nothing was added: this sheet has 3 rows to fix, and this event already has 8. An event keeps at "
+            "most 10.") in visible(response)
+    assert letters_of_event(app, event_id) == []  # the good row was not added either
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(SheetRow.id)).where(SheetRow.event_id == event_id)) == 8
+
+
+def test_rows_to_fix_are_shown_fifty_to_a_page(app, canvasser):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, sheet(EN_HEADER, *bad_rows(120)))
+    first = canvasser.get(f"/staff/events/{event_id}")
+    assert "120 rows of a sign-up sheet are not letters yet." in visible(first)
+    assert visible(first).count("Fix line ") == 50
+    assert "Page 1 of 3" in visible(first)
+    assert f'href="/staff/events/{event_id}?rows_page=2#rows-to-fix"' in first.get_data(as_text=True)
+    last = canvasser.get(f"/staff/events/{event_id}?rows_page=3")
+    assert visible(last).count("Fix line ") == 20
+    assert "Fix line 121" in visible(last) and "Fix line 101 " not in visible(last)
+    assert canvasser.get(f"/staff/events/{event_id}?rows_page=999").status_code == 200  # the last page
+
+
+def test_signers_are_shown_a_hundred_to_a_page_newest_first(app, canvasser):
+    event_id = create_event(canvasser)
+    rows = [f"Signer {n:03d},100 Main St,Seattle,98104,es,,,,4" for n in range(105)]
+    assert "105 letters added." in visible(upload(canvasser, event_id, sheet(EN_HEADER, *rows)))
+    first = visible(canvasser.get(f"/staff/events/{event_id}"))
+    assert "105 letters" in first and "Page 1 of 2" in first
+    assert "Signer 104" in first and "Signer 004" not in first
+    second = visible(canvasser.get(f"/staff/events/{event_id}?signers_page=2"))
+    assert "Signer 004" in second and "Signer 000" in second and "Signer 104" not in second

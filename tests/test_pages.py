@@ -5,11 +5,12 @@ import threading
 
 import pytest
 import requests
+from flask import Flask
 from werkzeug.serving import make_server
 
 from actiontool import create_app
 from actiontool.config import ConfigurationError
-from tests.conftest import HOME, submit_letter
+from tests.conftest import HOME, submit_letter, text
 
 
 def test_lang_parameter_switches_and_is_remembered(client):
@@ -74,9 +75,21 @@ def test_letter_pages_are_private(client):
 
 def test_default_secret_key_is_refused_outside_debug_and_testing(monkeypatch, tmp_path):
     monkeypatch.delenv("ACTIONTOOL_SECRET_KEY", raising=False)
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(tmp_path / "instance"))
     with pytest.raises(ConfigurationError, match="ACTIONTOOL_SECRET_KEY"):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert create_app({"TESTING": True}).config["SECRET_KEY"]
+
+
+def test_the_key_in_the_instance_folder_is_used_when_the_environment_has_none(monkeypatch, tmp_path):
+    monkeypatch.delenv("ACTIONTOOL_SECRET_KEY", raising=False)
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(tmp_path / "instance"))
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "secret_key").write_text("written-by-make-setup\n")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    assert app.config["SECRET_KEY"] == "written-by-make-setup"
+    monkeypatch.setenv("ACTIONTOOL_SECRET_KEY", "from-the-environment")
+    assert create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}).config["SECRET_KEY"] == "from-the-environment"
 
 
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):
@@ -111,3 +124,46 @@ def test_request_log_holds_no_address_letter_token_or_client_ip(app, client, cap
     logged = " ".join(lines) + caplog.text
     assert "Main" not in logged and "98104" not in logged and "127.0.0.1" not in logged
     assert token not in logged
+
+
+@pytest.mark.parametrize("lang, days, expected", [
+    ("en", 30, "30 days after you write your letter"),
+    ("es", 30, "30 días después de que escriba su carta"),
+    ("en", 14, "14 days after you write your letter"),
+    ("en", 1, "1 day after you write your letter"),
+])
+def test_privacy_page_gives_the_retention_period_in_force(app, client, lang, days, expected):
+    app.config["RETENTION_DAYS"] = days
+    response = client.get(f"/privacy?lang={lang}")
+    assert response.status_code == 200
+    assert expected in text(response)
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("en", "We never give anyone's information to immigration authorities."),
+    ("es", "Nunca entregamos la información de nadie a las autoridades de inmigración."),
+])
+def test_every_page_links_to_the_privacy_page_and_promises_nothing_to_immigration_authorities(client, lang, sentence):
+    for path in ("/", "/write", "/privacy", "/staff/login", "/no-such-page"):
+        page = client.get(f"{path}?lang={lang}")
+        assert sentence in text(page), path
+        assert 'href="/privacy"' in page.get_data(as_text=True), path
+
+
+def test_the_email_field_says_the_council_member_will_see_it_not_that_it_is_never_shared(client):
+    page = text(client.get("/write?lang=en"))
+    assert "never share it" not in page
+    assert "your council member will see it, so they can reply to you" in page
+
+
+def test_https_deployments_send_hsts_and_plain_http_ones_do_not(app, client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    app.config["BASE_URL"] = "https://letters.campaign.example"
+    for path in ("/", "/write", "/privacy", "/no-such-page"):
+        assert client.get(path).headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_the_address_lookup_answer_is_never_cached(client):
+    response = client.get("/api/lookup", query_string=HOME)
+    assert response.status_code == 200 and response.get_json()["matched_address"]
+    assert response.headers["Cache-Control"] == "no-store"

@@ -107,15 +107,43 @@ def test_wrong_password_is_refused_in_the_page_language(client, staff):
     assert "no corresponden a una cuenta activa" in response.get_data(as_text=True)
 
 
-def test_repeated_failures_slow_down_that_account_even_with_the_right_password(app, client, staff):
+def test_repeated_failures_for_one_account_slow_down_that_client_even_with_the_right_password(app, client, staff):
     for attempt in range(5):
-        assert sign_in(client, staff, password=f"guess {attempt}", remote=f"10.0.1.{attempt}").status_code == 401
-    response = sign_in(client, staff, remote="10.0.2.1")
+        assert sign_in(client, staff, password=f"guess {attempt}", remote="10.0.1.1").status_code == 401
+    response = sign_in(client, staff, remote="10.0.1.1")
     assert response.status_code == 429
     assert "wait 15 minutes" in response.get_data(as_text=True)
     with app.app_context():
         keys = " ".join(f.key for f in db.session.scalars(db.select(LoginFailure)))
         assert staff not in keys and "10.0.1" not in keys  # stored as HMACs
+
+
+def test_a_stranger_guessing_cannot_lock_the_staff_member_out_from_elsewhere(app, staff):
+    stranger = app.test_client()
+    for attempt in range(12):
+        sign_in(stranger, staff, password=f"guess {attempt}", remote="203.0.113.9")
+    assert sign_in(stranger, staff, remote="203.0.113.9").status_code == 429
+    # The staff member, on another connection, is not locked out by someone else's guesses.
+    assert sign_in(app.test_client(), staff, remote="198.51.100.7").status_code == 302
+
+
+def test_a_browser_that_signed_in_before_is_not_locked_out_by_guesses_from_its_own_network(app, staff):
+    browser = app.test_client()
+    assert sign_in(browser, staff, remote="192.0.2.50").status_code == 302
+    browser.post("/staff/logout", data={"csrf_token": csrf_token(browser.get("/staff/").get_data(as_text=True))})
+    stranger = app.test_client()  # same shared address (a café, a campaign office), no device cookie
+    for attempt in range(6):
+        sign_in(stranger, staff, password=f"guess {attempt}", remote="192.0.2.50")
+    assert sign_in(stranger, staff, remote="192.0.2.50").status_code == 429
+    assert sign_in(browser, staff, remote="192.0.2.50").status_code == 302
+
+
+def test_a_known_browser_is_still_slowed_after_its_own_failures(app, staff):
+    browser = app.test_client()
+    assert sign_in(browser, staff).status_code == 302
+    for attempt in range(5):
+        assert sign_in(browser, staff, password=f"guess {attempt}").status_code == 401
+    assert sign_in(browser, staff).status_code == 429
 
 
 def test_repeated_failures_from_one_client_slow_down_that_client(app, client, staff, canvasser):
@@ -157,6 +185,26 @@ def test_after_sign_in_only_local_pages_are_followed(client, staff):
                            data={"email": staff, "password": PASSWORD,
                                  "csrf_token": csrf_token(page.get_data(as_text=True))})
     assert response.headers["Location"] == "/staff/"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/%09/evil.example/x", "/\t/evil.example/x",
+                                    "/\\evil.example/x", "/\r\nSet-Cookie: x=1", "https://evil.example/",
+                                    "/%0d%0aLocation: //evil.example", "javascript:alert(1)"])
+def test_after_sign_in_a_next_link_to_another_host_or_with_control_characters_goes_home(client, staff, target):
+    page = client.get("/staff/login")
+    response = client.post("/staff/login", query_string={"next": target},
+                           data={"email": staff, "password": PASSWORD,
+                                 "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_after_sign_in_the_page_asked_for_is_opened(client, staff):
+    page = client.get("/staff/login")
+    response = client.post("/staff/login", query_string={"next": "/staff/events?page=2"},
+                           data={"email": staff, "password": PASSWORD,
+                                 "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.headers["Location"] == "/staff/events?page=2"
 
 
 def test_session_cookie_is_secure_httponly_and_samesite_over_https(tmp_path):

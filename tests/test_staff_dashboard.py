@@ -4,7 +4,16 @@ import datetime as dt
 import json
 
 from actiontool.models import Letter, db, utcnow
-from tests.conftest import add_user, ask_to_email, letter_token, sign_in, submit_letter
+from tests.conftest import (
+    add_user,
+    ask_to_email,
+    confirm,
+    confirmation_link,
+    letter_token,
+    run_worker,
+    sign_in,
+    submit_letter,
+)
 from tests.fake_services import districts_geojson
 
 
@@ -63,9 +72,14 @@ def test_letters_csv_has_no_names_emails_or_addresses(app, client, runner):
         assert secret not in text
 
 
-def test_opt_in_csv_lists_only_supporters_who_asked(app, client, runner):
+def test_opt_in_csv_lists_only_supporters_who_asked_and_confirmed(app, client, runner, smtp):
     write_letters(client)
-    text = signed_in(app, runner).get("/staff/opt-ins.csv").get_data(as_text=True)
+    staff = signed_in(app, runner)
+    assert staff.get("/staff/opt-ins.csv").get_data(as_text=True) == "name,email,district,language,date\n"
+    run_worker(app)
+    [message] = smtp.messages_to("ana@example.org")
+    confirm(client, confirmation_link(message))
+    text = staff.get("/staff/opt-ins.csv").get_data(as_text=True)
     assert text.splitlines() == ["name,email,district,language,date",
                                  f"José Núñez,ana@example.org,4,es,{utcnow().date().isoformat()}"]
 

@@ -1,0 +1,90 @@
+"""Requests no person's browser sends get a clear page in the page's language, never a 500:
+NUL characters (PostgreSQL cannot store them), bodies that are not forms, files where text belongs."""
+
+import io
+import json
+
+import pytest
+
+from tests.conftest import HOME, csrf_token, letter_form, letter_token, submit_letter, text
+
+CANNOT_READ = {"en": "We could not read that", "es": "No pudimos leer eso"}
+
+
+def form_with_token(client, path="/write"):
+    return {**letter_form(), "csrf_token": csrf_token(client.get(path).get_data(as_text=True))}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("field", ["name", "email", "street", "city", "zip", "note", "csrf_token", "Ana\x00"])
+def test_a_nul_character_in_any_letter_field_gets_a_translated_400(app, client, lang, field):
+    client.get(f"/?lang={lang}")
+    data = form_with_token(client)
+    if field in data:
+        data[field] = "Ana\x00López"
+    else:
+        data[field] = "x"  # a NUL in the field's name
+    response = client.post("/write", data=data)
+    assert response.status_code == 400
+    assert CANNOT_READ[lang] in text(response)
+
+
+@pytest.mark.parametrize("path", ["/letters/ab\x00cd", "/letters/ab%00cd/status", "/letters/ab%00cd.pdf",
+                                  "/confirm/x%00y", "/api/lookup?street=1%00Main&city=Seattle&zip=98104",
+                                  "/?lang=e%00s", "/staff/prints/a%00b"])
+def test_a_nul_character_in_an_address_gets_a_400(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert CANNOT_READ["en"] in text(response)
+
+
+def test_a_nul_character_in_the_staff_sign_in_gets_a_400(client):
+    token = csrf_token(client.get("/staff/login").get_data(as_text=True))
+    response = client.post("/staff/login", data={"email": "a\x00@b.org", "password": "x" * 12, "csrf_token": token})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (json.dumps({"name": "Ana"}), "application/json"),
+    ("[1, 2]", "application/json"),
+    ('{"name": {"a": 1}}', "application/json"),
+    ("{not json", "application/json"),
+    ("name=Ana", "text/plain"),
+    ("<x/>", "application/xml"),
+])
+@pytest.mark.parametrize("path", ["/write", "/letters/unknown/send", "/staff/login", "/confirm/abc"])
+def test_a_body_that_is_not_a_form_gets_a_400_page(client, path, body, content_type):
+    response = client.post(path, data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+
+
+def test_a_body_that_is_not_a_form_on_a_real_letter_gets_a_400_page(client):
+    token = letter_token(submit_letter(client))
+    response = client.post(f"/letters/{token}/send", data="{}", content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_an_expired_form_for_a_letter_that_does_not_exist_is_a_translated_404(client):
+    response = client.post("/letters/no-such-letter/send", data={"email": "a@b.org"})
+    assert response.status_code == 404
+    assert "Page not found" in text(response)
+
+
+@pytest.mark.parametrize("field", ["name", "street", "note", "csrf_token"])
+def test_a_text_field_sent_as_a_file_gets_a_400(client, field):
+    data = form_with_token(client)
+    data[field] = (io.BytesIO(b"Ana"), "a.txt")
+    response = client.post("/write", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert CANNOT_READ["en"] in text(response)
+
+
+def test_an_ordinary_multipart_letter_form_still_works(client):
+    response = client.post("/write", data=form_with_token(client), content_type="multipart/form-data")
+    assert response.status_code == 302
+
+
+def test_api_lookup_with_a_nul_answers_400_and_is_never_stored(app, client):
+    response = client.get("/api/lookup", query_string={**HOME, "street": "100\x00 Main St"})
+    assert response.status_code == 400
