@@ -2,11 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-INSTANCE := instance
+# The instance folder (database, key, mail files, PDFs): ACTIONTOOL_INSTANCE_PATH when set, as the app reads it.
+INSTANCE := $(or $(ACTIONTOOL_INSTANCE_PATH),instance)
 SECRET := $(INSTANCE)/secret_key
 # The CLI reads the key from instance/secret_key when ACTIONTOOL_SECRET_KEY is not set.
 APP := $(BIN)/actiontool
 PORT ?= 5000
+# Links in emails point at the server `make run` (or `make dev`) starts, unless told otherwise.
+run dev: export ACTIONTOOL_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run dev shell test setup system-deps translations db roster catalog browser-deps bench clean
 
@@ -45,8 +48,10 @@ system-deps:
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations --statistics
 
+# Only this user may read the instance folder: it holds supporters' letters until retention removes them.
 $(SECRET):
 	mkdir -p $(INSTANCE)
+	chmod 700 $(INSTANCE)
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 	chmod 600 $@
 

@@ -208,8 +208,8 @@ def users_disable(email):
 def purge():
     """Remove supporters' details from finished letters older than ACTIONTOOL_RETENTION_DAYS."""
     counts = retention.purge(current_app.config)
-    click.echo("Purged {letters} letters, {sheet_rows} sign-up sheet rows and {lookups} cached lookups."
-               .format(**counts))
+    click.echo("Purged {letters} letters, {sheet_rows} sign-up sheet rows, {lookups} cached lookups and "
+               "{mail_files} mail files.".format(**counts))
 
 
 @click.command("print")

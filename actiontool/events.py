@@ -147,7 +147,8 @@ def event_letters(event_id, offset=0, limit=None, newest_first=False):
 
 
 def letters_to_office(office, district, since, until):
-    """Every letter written to one office between two dates (inclusive), for hand delivery."""
+    """Every letter signed at an event to one office between two dates (inclusive) and not emailed, for hand
+    delivery. A letter written on the public form is the supporter's to send or print: never in a packet."""
     def utc(day):  # midnight on King County's calendar, as the naive UTC the database holds
         local = dt.datetime.combine(day, dt.time(), tzinfo=COUNTY_TIME_ZONE)
         return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
@@ -155,6 +156,6 @@ def letters_to_office(office, district, since, until):
     start, end = utc(since), utc(until + dt.timedelta(days=1))
     letters = db.session.scalars(db.select(Letter).where(
         Letter.created_at >= start, Letter.created_at < end, Letter.purged_at.is_(None),
-        Letter.status != LetterStatus.CANCELLED).order_by(Letter.id))
+        Letter.event_id.is_not(None), Letter.status == LetterStatus.WRITTEN).order_by(Letter.id))
     return [letter_dict(letter) for letter in letters
             if letter.recipient.get("office") == office and letter.recipient.get("district", "") == district]

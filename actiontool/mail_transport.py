@@ -132,6 +132,15 @@ class FileTransport:
     def close(self):
         pass
 
+    def delete_older_than(self, cutoff):
+        """Remove the .eml files written before `cutoff` (a POSIX time); return how many (retention)."""
+        removed = 0
+        for entry in os.scandir(self.folder) if os.path.isdir(self.folder) else ():
+            if entry.name.endswith(".eml") and entry.stat().st_mtime < cutoff:
+                os.remove(entry.path)
+                removed += 1
+        return removed
+
 
 def open_transport(url, timeout=30):
     """The transport for a MAIL_URL."""

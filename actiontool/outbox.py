@@ -291,6 +291,8 @@ def run_worker(app, once=False, echo=print):
             return 1
         poll = float(app.config["WORKER_POLL_SECONDS"])
         next_purge, backoff = [0.0], DATABASE_BACKOFF[0]
+        if not once:
+            echo(f"Worker started: delivering email and print jobs every {poll:g} s.")
         while not stopping:
             try:
                 counts, printed = _one_pass(app, once, next_purge)

@@ -4,12 +4,14 @@ After ACTIONTOOL_RETENTION_DAYS, a letter that was delivered or abandoned keeps
 its district, language, status and dates, and loses the supporter's name,
 email, phone, address and note. Letters still on their way (queued, held) are
 kept until they are done. Sign-up sheet rows nobody fixed are deleted.
+With mail written to files, .eml files older than that are deleted too.
 `actiontool purge` runs it; so does the worker, daily.
 """
 
 import datetime as dt
 
 from actiontool.lookup_cache import LookupCache
+from actiontool.mail_transport import FileTransport, open_transport
 from actiontool.models import Letter, LetterStatus, SheetRow, db, utcnow
 
 DONE = (LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.SENT,
@@ -28,4 +30,13 @@ def purge(config, now=None):
     rows = db.session.execute(db.delete(SheetRow).where(SheetRow.created_at < cutoff))
     db.session.commit()
     cache = LookupCache(config["SECRET_KEY"], config["LOOKUP_CACHE_DAYS"]).prune()
-    return {"letters": result.rowcount, "sheet_rows": rows.rowcount, "lookups": cache}
+    return {"letters": result.rowcount, "sheet_rows": rows.rowcount, "lookups": cache,
+            "mail_files": _purge_mail_files(config["MAIL_URL"], cutoff)}
+
+
+def _purge_mail_files(mail_url, cutoff):
+    """With mail written to files (the embedded default), the old .eml files go too: they hold whole letters."""
+    transport = open_transport(mail_url)
+    if not isinstance(transport, FileTransport):
+        return 0
+    return transport.delete_older_than(cutoff.replace(tzinfo=dt.timezone.utc).timestamp())

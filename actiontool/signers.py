@@ -24,6 +24,12 @@ REQUIRED_COLUMNS = ("name", "street", "city", "zip")
 SPANISH_COLUMNS = ("nombre", "calle", "ciudad", "codigo_postal", "idioma", "correo", "telefono", "nota",
                    "distrito")
 FROM_SPANISH = dict(zip(SPANISH_COLUMNS, COLUMNS, strict=True))
+# What a canvasser may write in the language column, in either language, accents or not.
+LANGUAGE_WORDS = {
+    "en": "en", "english": "en", "inglés": "en", "ingles": "en",
+    "es": "es", "spanish": "es", "español": "es", "espanol": "es",
+    "both": "both", "ambos": "both", "ambas": "both", "los dos": "both", "las dos": "both",
+}
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,15 @@ def form_values(cells, default_language):
     """A sheet row's cells as the signer form's fields: the row is checked exactly like a typed one."""
     return {"name": cells.get("name", ""), "email": cells.get("email", ""), "phone": cells.get("phone", ""),
             "street": cells.get("street", ""), "city": cells.get("city", ""), "zip": cells.get("zip", ""),
-            "note": cells.get("note", ""), "letter_language": cells.get("language") or default_language,
+            "note": cells.get("note", ""), "letter_language": _language(cells.get("language"), default_language),
             "district": cells.get("district", "")}
+
+
+def _language(cell, default_language):
+    """The letter language a sheet's cell names ("es", "Español", "ambos"...); the cell as typed if unknown."""
+    if not cell:
+        return default_language
+    return LANGUAGE_WORDS.get(cell.strip().casefold(), cell)
 
 
 def field_problems(form):

@@ -1247,13 +1247,15 @@ def test_the_delivery_packet_is_for_staff_only(canvasser, es):
     assert "Delivery packet for one official" not in visible(canvasser.get("/staff/events"))
 
 
-def test_the_delivery_packet_has_only_that_officials_letters_in_the_date_range(app, staff, client):
+def test_the_delivery_packet_has_only_that_officials_unsent_event_letters_in_the_date_range(app, staff, client):
     event_id = create_event(staff)
     saved(add_signer(staff, event_id, name="Zoe Adams", letter_language="en"), event_id)           # 4, today
     saved(add_signer(staff, event_id, name="Eva Abad", letter_language="es"), event_id)            # 4, today
     saved(add_signer(staff, event_id, name="Dan Brown", **TWO_SAME_DISTRICT), event_id)            # 3: other
     saved(add_signer(staff, event_id, name="Old Letter", letter_language="en"), event_id)          # 4, too old
     saved(add_signer(staff, event_id, name="Gone Letter", letter_language="en"), event_id)         # 4, cancelled
+    saved(add_signer(staff, event_id, name="Emailed Signer", email="signer@example.org", email_it="y"),
+          event_id)                                                                                # 4, emailed
     assert submit_letter(client, name="Web Writer", letter_language="both").status_code == 302     # 4, web form
     today = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     set_created_at(app, "Old Letter", today - dt.timedelta(days=10))
@@ -1267,15 +1269,13 @@ def test_the_delivery_packet_has_only_that_officials_letters_in_the_date_range(a
     since = (today - dt.timedelta(days=2)).date().isoformat()
     token = job_token(request_packet(staff, office="councilmember:4", since=since, until=today.date().isoformat()))
     run_worker(app)
-    assert "3 letters are ready." in visible(staff.get(f"/staff/prints/{token}"))
+    assert "2 letters are ready." in visible(staff.get(f"/staff/prints/{token}"))
     pdf = download(staff, token)
-    names = ["Zoe Adams", "Eva Abad", "Dan Brown", "Old Letter", "Gone Letter", "Web Writer"]
+    names = ["Zoe Adams", "Eva Abad", "Dan Brown", "Old Letter", "Gone Letter", "Web Writer", "Emailed Signer"]
     assert summary(pdf, names) == [
-        ("cover", "Jorge L. Barón", "3 letters"),
+        ("cover", "Jorge L. Barón", "2 letters"),
         ("letter", "Eva Abad", "Estimado concejal Barón:"),
         ("letter", "Zoe Adams", "Dear Councilmember Barón:"),
-        ("letter", "Web Writer", "Estimado concejal Barón:"),
-        ("letter", "Web Writer", "Dear Councilmember Barón:"),
     ]
 
 
@@ -1395,3 +1395,18 @@ def test_signers_are_shown_a_hundred_to_a_page_newest_first(app, canvasser):
     assert "Signer 104" in first and "Signer 004" not in first
     second = visible(canvasser.get(f"/staff/events/{event_id}?signers_page=2"))
     assert "Signer 004" in second and "Signer 000" in second and "Signer 104" not in second
+
+
+@pytest.mark.parametrize("word, language", [("Español", "es"), ("espanol", "es"), ("Inglés", "en"),
+                                            ("English", "en"), ("ambos", "both"), ("Both", "both"), ("", "en")])
+def test_a_sheets_language_column_takes_the_words_people_write(app, canvasser, word, language):
+    event_id = create_event(canvasser)
+    response = upload(canvasser, event_id, sheet(ES_HEADER, f"Ana López,100 Main St,Seattle,98104,{word},,,,4"))
+    assert "1 letter added." in visible(response)
+    assert [row[2] for row in letters_of_event(app, event_id)] == [language]
+
+
+def test_a_language_nobody_could_mean_is_still_refused(app, canvasser):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, sheet(EN_HEADER, "Ana López,100 Main St,Seattle,98104,klingon,,,,4"))
+    assert letters_of_event(app, event_id) == []

@@ -140,3 +140,20 @@ def test_letters_signed_at_events_count_as_their_own_channel(app, client, runner
     assert '<th scope="row">Printed (PDF)</th><td>2</td>' in page
     csv_text = signed_in(app, runner).get("/staff/letters.csv").get_data(as_text=True)
     assert csv_text.count(",event,") == 1
+
+
+def test_purge_deletes_old_mail_files_with_the_letters_they_hold(app, runner, tmp_path):
+    """With mail written to files (the embedded default), an .eml holds a whole letter: it goes with the rest."""
+    import os
+
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    app.config["MAIL_URL"] = f"file://{folder}"
+    old, recent = folder / "20261001-000000-aaaa.eml", folder / "20261203-000000-bbbb.eml"
+    for path in (old, recent):
+        path.write_text("Subject: a letter\n\nJosé Núñez, 100 Main St\n")
+    month_ago = (utcnow() - dt.timedelta(days=31)).replace(tzinfo=dt.timezone.utc).timestamp()
+    os.utime(old, (month_ago, month_ago))
+    result = runner.invoke(args=["purge"])
+    assert "and 1 mail files." in result.output
+    assert not old.exists() and recent.exists()
