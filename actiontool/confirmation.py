@@ -82,15 +82,38 @@ def _letter_with_status(token, status):
     return letter, None
 
 
+# Mail services that ignore dots in the part before the @ (j.doe@ and jdoe@ are one inbox).
+DOTS_IGNORED = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def inbox_of(email):
+    """The inbox an address reaches, for the abuse limits: case, a "+tag" (and Gmail's dots) don't count,
+    so victim+1@ and vic.tim@ share victim@'s limits."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in DOTS_IGNORED:
+        local, domain = local.replace(".", ""), DOTS_IGNORED[domain]
+    return f"{local}@{domain}"
+
+
+def _same_inbox(email):
+    """A filter for letters whose address may reach the same inbox as `email` (narrowed by domain in SQL;
+    callers compare inbox_of in Python)."""
+    domain = inbox_of(email).rpartition("@")[2]
+    domains = [d for d, same in DOTS_IGNORED.items() if same == domain] or [domain]
+    return db.or_(*(db.func.lower(Letter.email).like(f"%@{d}") for d in domains))
+
+
 def _hourly_cap_reached(email):
-    """Whether this address already got its share of confirmation emails this hour."""
+    """Whether this address's inbox already got its share of confirmation emails this hour."""
     since = utcnow() - dt.timedelta(hours=1)
-    sent = db.session.scalar(
-        db.select(db.func.count(OutboxMessage.id)).join(Letter).where(
-            db.func.lower(Letter.email) == email.lower(),
+    addresses = db.session.scalars(
+        db.select(Letter.email).join(OutboxMessage).where(
+            _same_inbox(email),
             OutboxMessage.kind.in_([outbox.CONFIRMATION, outbox.REMINDER]),
             OutboxMessage.created_at >= since,
         ))
+    sent = sum(inbox_of(address) == inbox_of(email) for address in addresses)
     return sent >= int(current_app.config["CONFIRMATIONS_PER_HOUR"])
 
 
@@ -131,12 +154,13 @@ def confirm(token):
     if refused:
         return refused
     since = utcnow() - dt.timedelta(days=1)
-    same_day = db.session.scalar(db.select(db.func.count(Letter.id)).where(
-        db.func.lower(Letter.email) == letter.email.lower(),
+    addresses = db.session.scalars(db.select(Letter.email).where(
+        _same_inbox(letter.email),
         Letter.official_id == letter.official_id,
         Letter.confirmed_at >= since,
         Letter.id != letter.id,
     ))
+    same_day = sum(inbox_of(address) == inbox_of(letter.email) for address in addresses)
     if same_day >= int(current_app.config["LETTERS_PER_OFFICIAL_PER_DAY"]):
         return Outcome(DAILY_LIMIT, token)
     if not _move(letter, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED,

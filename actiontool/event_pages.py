@@ -121,18 +121,19 @@ def event_upload(event_id):
         text = uploads.csv_text(upload_form.file.data)
     except uploads.NotText as error:
         return _event_page(event, 422, upload_form=upload_form, sheet_error=str(error))
+    most = int(current_app.config["EVENT_MAX_ROWS_TO_FIX"])
     letters, problems = signers.read_signers(text, default_language=default_letter_language(current_language()),
                                              budget=_lookup_budget(),
-                                             max_rows=int(current_app.config["SHEET_MAX_ROWS"]))
+                                             max_rows=int(current_app.config["SHEET_MAX_ROWS"]),
+                                             max_problems=most - event["to_fix"])
     sheet_wide = [problem for problem in problems if problem.cells is None]
     if sheet_wide:
         return _event_page(event, 422, upload_form=upload_form, sheet_error=_(
             "The sheet could not be read: %(problems)s",
             problems="; ".join(message for problem in sheet_wide for message in problem.messages)))
-    most = int(current_app.config["EVENT_MAX_ROWS_TO_FIX"])
     if event["to_fix"] + len(problems) > most:
         return _event_page(event, 422, upload_form=upload_form, sheet_error=_(
-            "Nothing was added: this sheet has %(new)d rows to fix, and this event already has %(kept)d. "
+            "Nothing was added: this sheet has at least %(new)d rows to fix, and this event already has %(kept)d. "
             "An event keeps at most %(most)d. Fix or discard the rows already here, or correct the sheet "
             "and upload it again.", new=len(problems), kept=event["to_fix"], most=most))
     events.add_sheet(event_id, letters, problems, current_language())

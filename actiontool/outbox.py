@@ -262,11 +262,20 @@ def _one_pass(app, once, next_purge):
         next_purge[0] = time.monotonic() + 24 * 3600
     print_jobs.clean_up()  # cheap, and a PDF must not outlive its day by much
     counts = deliver_due(app.config)
-    printed = print_jobs.run_next()
+    printed = print_jobs.run_next(between_chunks=lambda: _deliver_while_printing(app.config))
     if once:
         while printed:
-            printed = print_jobs.run_next()
+            printed = print_jobs.run_next(between_chunks=lambda: _deliver_while_printing(app.config))
     return counts, printed
+
+
+def _deliver_while_printing(config):
+    """Mail due in the middle of a print run goes out now; a failure here is the next pass's, not the print's."""
+    try:
+        deliver_due(config)
+    except Exception:
+        current_app.logger.exception("delivering between print chunks failed; the next pass tries again")
+        db.session.rollback()
 
 
 def _sleep(seconds, stopping):

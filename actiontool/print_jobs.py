@@ -89,8 +89,12 @@ def _claim():
     return job
 
 
-def run_next():
-    """Render the oldest waiting job, if any; True when one was run."""
+def run_next(between_chunks=None):
+    """Render the oldest waiting job, if any; True when one was run.
+
+    `between_chunks()` is called after each rendered chunk: the worker delivers mail there, so a long
+    print run never holds up a confirmation email for more than one chunk.
+    """
     job = _claim()
     if job is None:
         return False
@@ -102,6 +106,8 @@ def run_next():
         def progress(done, total):
             job.done, job.total = done, total
             db.session.commit()
+            if between_chunks and done < total:
+                between_chunks()
 
         pdf = printing.render_batch(letters, cover_language=job.params.get("cover_language", "en"),
                                     progress=progress) if letters else b""

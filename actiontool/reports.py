@@ -95,20 +95,24 @@ def cell_value(cell):
     return cell
 
 
-def csv_line(cells):
-    """One CSV line (minimal quoting, LF end), its cells made safe to open in a spreadsheet.
+def csv_line(cells, quote_all=False):
+    """One CSV line (LF end), its cells made safe to open in a spreadsheet.
 
     The writer's line end is CRLF so that it quotes a cell holding either line break: with
     LF alone it leaves a lone CR bare, and a spreadsheet starts a new row (and a formula) there.
+    `quote_all` quotes every cell, for files whose cells anyone on the public form can fill:
+    a spreadsheet set to split on ";" (as in many Spanish-speaking countries) would otherwise
+    start a new cell, and a formula, after a ";" in a name.
     """
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow([spreadsheet_cell(value) for value in cells])
+    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerow(
+        [spreadsheet_cell(value) for value in cells])
     return out.getvalue()[:-2] + "\n"
 
 
-def csv_text(header, rows):
+def csv_text(header, rows, quote_all=False):
     """A header and rows as CSV text: every CSV a person downloads is written here."""
-    return "".join(csv_line(cells) for cells in itertools.chain([header], rows))
+    return "".join(csv_line(cells, quote_all) for cells in itertools.chain([header], rows))
 
 
 def letters_csv():
@@ -138,4 +142,4 @@ def opt_ins_csv():
             seen.add(letter.email.lower())
             rows.append([letter.name, letter.email, letter.district, letter.ui_language,
                          letter.created_at.date().isoformat()])
-    return csv_text(["name", "email", "district", "language", "date"], rows)
+    return csv_text(["name", "email", "district", "language", "date"], rows, quote_all=True)

@@ -10,12 +10,18 @@ from flask import abort, request
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 FILE_FIELD = "file"
+# The largest id a database integer column holds: a larger one names nothing, so it is a 404.
+LARGEST_ID = 2**31 - 1
+
+
+def _has_nul(pairs):
+    """True if a key or value holds a NUL, or a part has no name at all (werkzeug gives it the key None)."""
+    return any(key is None or "\x00" in key or "\x00" in str(value) for key, value in pairs)
 
 
 def unreadable(req):
     """Why this request cannot be read as a person's form submission, or None."""
-    if "\x00" in req.path or any("\x00" in key or "\x00" in value
-                                 for key, value in req.args.items(multi=True)):
+    if "\x00" in req.path or _has_nul(req.args.items(multi=True)):
         return "NUL in the address"
     if req.method in ("GET", "HEAD", "OPTIONS"):
         return None
@@ -23,8 +29,8 @@ def unreadable(req):
         return "not a form body"
     if any(name != FILE_FIELD for name in req.files):
         return "a file where text belongs"
-    if any("\x00" in key or "\x00" in value for key, value in req.form.items(multi=True)):
-        return "NUL in a field"
+    if _has_nul(req.form.items(multi=True)):
+        return "NUL in a field, or a part without a name"
     return None
 
 
@@ -33,3 +39,5 @@ def init_app(app):
     def refuse_unreadable():
         if unreadable(request):
             abort(400)
+        if any(isinstance(value, int) and value > LARGEST_ID for value in (request.view_args or {}).values()):
+            abort(404)

@@ -141,10 +141,11 @@ def check_row(line, cells, default_language, budget):
     }, None
 
 
-def read_signers(text, default_language="en", budget=None, max_rows=None):
+def read_signers(text, default_language="en", budget=None, max_rows=None, max_problems=None):
     """(letters as plain dicts, problems) for a sign-up sheet's text.
 
     A sheet of more than `max_rows` signers is one sheet-wide problem: nothing in it is looked up.
+    Reading stops at the row that makes more than `max_problems` problems (the caller refuses the sheet).
     """
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -169,4 +170,6 @@ def read_signers(text, default_language="en", budget=None, max_rows=None):
             letters.append(letter)
         else:
             problems.append(problem)
+            if max_problems is not None and len(problems) > max_problems:
+                break
     return letters, problems

@@ -3,6 +3,7 @@
 import sqlalchemy.exc
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     jsonify,
@@ -12,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -121,6 +123,9 @@ def letter_as_pdf(token):
 
 
 def _error_page(status, title, message):
+    if request_ctx.url_adapter is None:
+        # The request's Host header could not be read, so no link can be built: the message alone.
+        return Response(f"{title}\n\n{message}\n", mimetype="text/plain"), status
     return render_template("error.html", title=title, message=message), status
 
 

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from actiontool import create_app
+from actiontool import confirmation, create_app
 from actiontool.models import Letter, OutboxMessage, db
 from tests.conftest import (
     HOME,
@@ -358,3 +358,35 @@ def test_limits_still_apply_after_a_garbage_collection(app, client, path):
     else:
         responses = [submit_letter(client) for _ in range(2)]
     assert [r.status_code for r in responses] == [200 if path == "/api/lookup" else 302, 429]
+
+
+# ---------------------------------------------------------------- one inbox, many spellings
+
+def test_sub_addresses_of_one_inbox_share_its_hourly_cap(app, client, smtp):
+    tokens = [letter_token(submit_letter(client, district=d)) for d in "1234"]
+    for token, email in zip(tokens[:3], ["victim@example.org", "victim+1@example.org", "Victim+x@Example.org"],
+                            strict=True):
+        assert ask_to_email(client, token, email=email).status_code == 200
+    refused = ask_to_email(client, tokens[3], email="victim+4@example.org")
+    assert refused.status_code == 422
+    assert HOURLY_CAP["en"] in text(refused)
+    # A different inbox at the same domain is not held back.
+    assert ask_to_email(client, letter_token(submit_letter(client, district="5")),
+                        email="victimo@example.org").status_code == 200
+
+
+def test_gmail_dots_and_tags_reach_one_inbox_so_they_share_the_daily_limit(app, client, smtp):
+    first, first_link = awaiting(app, client, smtp, email="jose.nunez@gmail.com")
+    assert confirm(client, first_link).status_code == 200
+    second, second_link = awaiting(app, client, smtp, email="JoseNunez+again@googlemail.com", note="Otra carta.")
+    refused = confirm(client, second_link)
+    assert refused.status_code == 429
+    assert DAILY_LIMIT["en"] in text(refused)
+
+
+@pytest.mark.parametrize("address, inbox", [
+    ("Victim+tag@Example.ORG", "victim@example.org"), ("v.i.c.t.i.m@gmail.com", "victim@gmail.com"),
+    ("victim+a+b@googlemail.com", "victim@gmail.com"), ("v.ictim@example.org", "v.ictim@example.org"),
+])
+def test_inbox_of_folds_only_what_mail_services_ignore(address, inbox):
+    assert confirmation.inbox_of(address) == inbox

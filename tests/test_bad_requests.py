@@ -88,3 +88,26 @@ def test_an_ordinary_multipart_letter_form_still_works(client):
 def test_api_lookup_with_a_nul_answers_400_and_is_never_stored(app, client):
     response = client.get("/api/lookup", query_string={**HOME, "street": "100\x00 Main St"})
     assert response.status_code == 400
+
+
+def test_a_multipart_part_without_a_name_gets_a_400_on_any_path(client):
+    body = b"--a\r\nContent-Disposition: form-data\r\n\r\nhi\r\n--a--\r\n"
+    for path in ("/write", "/staff/login", "/letters/x/send", "/nope"):
+        response = client.post(path, data=body, content_type="multipart/form-data; boundary=a")
+        assert response.status_code in (400, 404, 405), path
+        assert response.status_code != 500
+
+
+@pytest.mark.parametrize("path", ["/staff/events/2147483648", "/staff/roster/2147483648/edit",
+                                  "/staff/events/1/rows/99999999999999999999"])
+def test_an_id_too_large_for_the_database_is_a_404(app, staff, path):
+    response = staff.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in text(response)
+
+
+def test_a_host_header_that_cannot_be_read_gets_a_plain_400(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/", headers={"Host": "a" * 70})
+    assert response.status_code == 400
+    assert "We could not read that" in response.get_data(as_text=True)

@@ -242,3 +242,14 @@ def test_witnessed_event_signer_who_agreed_is_listed_and_one_who_did_not_is_not(
     event_signer(app, "Sin Correo", "", opt_in=True)
     assert rows_of(staff.get("/staff/opt-ins.csv").get_data(as_text=True))[1:] == [
         ["Eva Ruiz", "eva@example.org", "4", "en", today()]]
+
+
+@pytest.mark.parametrize("name", ["Ana;=1+1", "Bo;-2+3;x", "Cy\t=SUM(1)"])
+def test_opt_in_list_quotes_every_cell_so_a_semicolon_spreadsheet_keeps_the_name_in_one_text_cell(
+        app, client, smtp, staff, name):
+    confirmed_opt_in(app, client, smtp, name=name)
+    line = staff.get("/staff/opt-ins.csv").get_data(as_text=True).splitlines()[1]
+    # Split the way a spreadsheet set to ";" would: outside quotes only.
+    cells = next(csv.reader([line], delimiter=";"))
+    assert all(not cell.lstrip().startswith(("=", "+", "-", "@")) for cell in cells), cells
+    assert line.startswith('"') and line.count('"') >= 10  # five quoted cells

@@ -1358,18 +1358,25 @@ def test_a_sheet_with_more_signers_than_one_upload_takes_is_refused_whole_before
     assert geocoder.request_count == 0
 
 
-def test_an_upload_that_would_keep_too_many_rows_to_fix_is_refused_whole(app, canvasser):
+def test_an_upload_that_would_keep_too_many_rows_to_fix_is_refused_whole_without_looking_up_the_rest(
+        app, canvasser, geocoder):
     app.config["EVENT_MAX_ROWS_TO_FIX"] = 10
     event_id = create_event(canvasser)
     assert "8 rows need fixing" in visible(upload(canvasser, event_id, sheet(EN_HEADER, *bad_rows(8))))
     response = upload(canvasser, event_id, sheet(EN_HEADER, "Ana López,100 Main St,Seattle,98104,es,,,,4",
                                                  *bad_rows(3, start=8)))
     assert response.status_code == 422
-    assert ("Nothing was added: this sheet has 3 rows to fix, and this event already has 8. An event keeps at "
-            "most 10.") in visible(response)
+    assert ("Nothing was added: this sheet has at least 3 rows to fix, and this event already has 8. An event "
+            "keeps at most 10.") in visible(response)
     assert letters_of_event(app, event_id) == []  # the good row was not added either
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(SheetRow.id)).where(SheetRow.event_id == event_id)) == 8
+    # Reading stops at the row that breaks the limit: the addresses after it are never looked up.
+    geocoder.reset_requests()
+    unknown = [f"Signer {n},{n} Nowhere Ln,Seattle,98104,en,,,," for n in range(5)]
+    response = upload(canvasser, event_id, sheet(EN_HEADER, *unknown))
+    assert "this sheet has at least 3 rows to fix" in visible(response)
+    assert geocoder.request_count <= 3
 
 
 def test_rows_to_fix_are_shown_fifty_to_a_page(app, canvasser):

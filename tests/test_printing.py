@@ -171,3 +171,29 @@ def test_rendering_workers_run_at_a_lower_priority_than_the_web_app(app):
                     "recipient": recipient, "created_at": utcnow()} for n in range(45)]
         assert render_batch(letters, progress=progress).startswith(b"%PDF-")
     assert seen.count(min(mine + RENDER_NICENESS, 19)) == 2, seen  # two workers; the fork server is not lowered
+
+
+def test_mail_that_falls_due_during_a_long_print_run_goes_out_before_the_run_ends(app, client, smtp):
+    """A canvasser's big print job must not hold up a supporter's confirmation email until it is done."""
+    import datetime as dt
+
+    from actiontool import print_jobs
+    from actiontool.models import Letter, OutboxMessage, PrintJob, db, utcnow
+    from tests.conftest import ask_to_email, letter_token, run_worker, submit_letter
+
+    token = letter_token(submit_letter(client))
+    assert ask_to_email(client, token, email="waiting@example.org").status_code == 200
+    with app.app_context():
+        job = print_jobs.request_job("blank", {"district": "4", "language": "both", "copies": 40,
+                                               "cover_language": "en"}, "staff@campaign.test")
+        # Due a moment after the worker's first mail pass: only a pass between print chunks can send it.
+        message = db.session.scalar(db.select(OutboxMessage).join(Letter).where(Letter.token == token))
+        message.next_attempt_at = utcnow() + dt.timedelta(seconds=1)
+        db.session.commit()
+    run_worker(app)
+    with app.app_context():
+        message = db.session.scalar(db.select(OutboxMessage).join(Letter).where(Letter.token == token))
+        finished = db.session.scalar(db.select(PrintJob.finished_at).where(PrintJob.token == job))
+        assert message.status == OutboxMessage.SENT
+        assert message.sent_at < finished, "the confirmation waited for the whole print run"
+    assert smtp.messages_to("waiting@example.org")
