@@ -111,3 +111,37 @@ def test_a_host_header_that_cannot_be_read_gets_a_plain_400(app):
     response = app.test_client().get("/", headers={"Host": "a" * 70})
     assert response.status_code == 400
     assert "We could not read that" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["token=x", "_anchor=x", "_external=1&_scheme=https"])
+def test_a_query_naming_a_path_part_or_a_link_option_is_ignored_by_the_language_link(client, query):
+    token = letter_token(submit_letter(client))
+    response = client.get(f"/letters/{token}?{query}")
+    assert response.status_code == 200
+    assert f'href="/letters/{token}?lang=es"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("zip_code", ["\uff19\uff18\uff11\uff10\uff14", "98104-\u0661\u0661\u0661\u0661"])
+def test_a_zip_in_other_digits_gets_the_zip_message_not_a_wrong_county(client, zip_code):
+    response = client.get("/api/lookup", query_string={**HOME, "zip": zip_code})
+    assert response.status_code == 400
+    assert "zip" in response.get_json()["fields"]
+
+
+@pytest.mark.parametrize("email", ["josé@example.com", "ana@ñandú.example"])
+def test_an_email_address_no_mail_server_can_take_is_refused_on_the_form(client, email):
+    token = letter_token(submit_letter(client))
+    page = client.get(f"/letters/{token}")
+    response = client.post(f"/letters/{token}/send", data={"email": email,
+                                                           "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 422
+    assert "Please enter an email address like name@example.com." in text(response)
+
+
+def test_an_accented_email_address_is_explained_once(client):
+    token = letter_token(submit_letter(client))
+    page = client.get(f"/letters/{token}")
+    response = client.post(f"/letters/{token}/send", data={"email": "josé@example.com",
+                                                           "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 422
+    assert text(response).count("Please enter an email address like name@example.com.") == 1

@@ -75,13 +75,13 @@ def test_letters_csv_has_no_names_emails_or_addresses(app, client, runner):
 def test_opt_in_csv_lists_only_supporters_who_asked_and_confirmed(app, client, runner, smtp):
     write_letters(client)
     staff = signed_in(app, runner)
-    assert staff.get("/staff/opt-ins.csv").get_data(as_text=True) == "name,email,district,language,date\n"
+    assert staff.get("/staff/opt-ins.csv").get_data(as_text=True) == '"name","email","district","language","date"\n'
     run_worker(app)
     [message] = smtp.messages_to("ana@example.org")
     confirm(client, confirmation_link(message))
     text = staff.get("/staff/opt-ins.csv").get_data(as_text=True)
-    assert text.splitlines() == ["name,email,district,language,date",
-                                 f"José Núñez,ana@example.org,4,es,{utcnow().date().isoformat()}"]
+    assert text.splitlines() == ['"name","email","district","language","date"',
+                                 f'"José Núñez","ana@example.org","4","es","{utcnow().date().isoformat()}"']
 
 
 def test_district_page_says_which_data_answers_lookups(app, runner, tmp_path):
