@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import sqlalchemy.exc
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
@@ -14,6 +15,19 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+# What SQLAlchemy raises when the database cannot be reached or does not answer in time: the web app
+# answers 503 and the worker waits and tries again.
+DATABASE_AWAY = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.TimeoutError)
+
+
+def discard_failed_transaction():
+    """Forget a transaction that failed because the database went away, whatever state its connection is in."""
+    try:
+        db.session.rollback()
+    except sqlalchemy.exc.SQLAlchemyError:
+        pass  # the connection is gone: removing the session below drops it
+    db.session.remove()
 
 
 def utcnow():

@@ -25,14 +25,13 @@ import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-import sqlalchemy.exc
 from flask import current_app
 from sqlalchemy import and_, or_
 
 from actiontool import emails, print_jobs, retention
 from actiontool.letters import compose, letter_dict
 from actiontool.mail_transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
-from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
+from actiontool.models import DATABASE_AWAY, Letter, LetterStatus, OutboxMessage, db, discard_failed_transaction, utcnow
 
 CONFIRMATION = "confirmation"
 REMINDER = "reminder"
@@ -250,7 +249,6 @@ def single_worker_lock(app):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-DATABASE_AWAY = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.TimeoutError)
 # Seconds between tries while the database is away: doubling from the first, never past the last.
 DATABASE_BACKOFF = (1.0, 60.0)
 
@@ -306,7 +304,7 @@ def run_worker(app, once=False, echo=print):
             try:
                 counts, printed = _one_pass(app, once, next_purge)
             except DATABASE_AWAY as error:
-                _discard_session()
+                discard_failed_transaction()
                 app.logger.error("database unavailable (%s); trying again in %.0f s",
                                  error.__class__.__name__, backoff)
                 if once:
@@ -328,11 +326,3 @@ def run_worker(app, once=False, echo=print):
             _sleep(poll, stopping)
         return 0
 
-
-def _discard_session():
-    """Forget the failed transaction and its connection, whatever state they are in."""
-    try:
-        db.session.rollback()
-    except sqlalchemy.exc.SQLAlchemyError:
-        pass
-    db.session.remove()

@@ -1,6 +1,5 @@
 """The supporter's pages: landing, the letter form, the preview and the PDF."""
 
-import sqlalchemy.exc
 from flask import (
     Blueprint,
     Response,
@@ -28,7 +27,7 @@ from actiontool.letters import (
     letter_values,
     save_letter,
 )
-from actiontool.models import db
+from actiontool.models import DATABASE_AWAY, discard_failed_transaction
 from actiontool.pdf import letter_pdf
 
 bp = Blueprint("views", __name__)
@@ -204,22 +203,19 @@ def init_app(app):
                            _("What you sent was too large for us to read. Please shorten your note "
                              "and try again."))
 
-    @app.errorhandler(sqlalchemy.exc.OperationalError)
-    @app.errorhandler(sqlalchemy.exc.InterfaceError)
-    @app.errorhandler(sqlalchemy.exc.TimeoutError)
     def database_away(error):
         # The message, not the statement: hide_parameters keeps values out, and this keeps the SQL out too.
         app.logger.error("database unavailable: %s", error.__class__.__name__)
-        try:
-            db.session.rollback()
-        except sqlalchemy.exc.SQLAlchemyError:
-            pass  # the connection is gone; teardown discards the session
+        discard_failed_transaction()
         message = _("We cannot reach our records right now, so nothing was saved. "
                     "Please go back and try again in a few minutes.")
         if request.blueprint == "api":
             return jsonify({"error": "unavailable", "message": message}), 503, {"Retry-After": "60"}
         response, status = _error_page(503, _("We are having trouble on our side"), message)
         return response, status, {"Retry-After": "60"}
+
+    for away in DATABASE_AWAY:
+        app.register_error_handler(away, database_away)
 
     @app.errorhandler(500)
     def server_error(error):
