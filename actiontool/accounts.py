@@ -180,3 +180,4 @@ def role_required(*roles):
 
 
 staff_required = role_required(User.STAFF)
+canvasser_or_staff = role_required(User.STAFF, User.CANVASSER)

@@ -5,26 +5,15 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
-from actiontool import accounts, districts, outbox, print_jobs, printing, retention, roster, signers
-from actiontool.county_gis import DistrictLayer
-from actiontool.webservice import ServiceUnavailable
-
-
-def _create_app():
-    from actiontool import create_app
-    from actiontool.config import ConfigurationError
-
-    try:
-        return create_app()
-    except ConfigurationError as error:
-        raise click.ClickException(str(error)) from None
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app)
-def main():
-    """Manage the actiontool letter tool."""
+from actiontool import accounts, retention, roster
+from actiontool.canvassing import sheets
+from actiontool.lookup import districts
+from actiontool.lookup.county_layer import DistrictLayer
+from actiontool.lookup.service import ServiceUnavailable
+from actiontool.printing import batch, jobs
+from actiontool.worker import run_worker
 
 
 @click.group("roster")
@@ -156,7 +145,7 @@ def _install(data, target):
 @with_appcontext
 def worker(once):
     """Deliver queued email until stopped: confirmations, reminders, letters, failure notices."""
-    sys.exit(outbox.run_worker(current_app._get_current_object(), once=once, echo=click.echo))
+    sys.exit(run_worker(current_app._get_current_object(), once=once, echo=click.echo))
 
 
 @click.group("users")
@@ -221,7 +210,7 @@ def purge():
 def print_sheet(sheet, output, language):
     """Letters for every signer of a sign-up sheet (CSV), in one PDF sorted for delivery."""
     with open(sheet, encoding="utf-8-sig", newline="") as source:
-        letters, problems = signers.read_signers(source.read(), default_language=language)
+        letters, problems = sheets.read_signers(source.read(), default_language=language)
     for problem in problems:
         click.echo(f"{sheet}:{problem}", err=True)
     if not letters:
@@ -229,7 +218,7 @@ def print_sheet(sheet, output, language):
     with click.progressbar(length=100, label=f"Rendering {len(letters)} letters") as bar:
         def progress(done, total):
             bar.update(round(100 * done / total) - bar.pos)
-        pdf = printing.render_batch(letters, progress=progress)
+        pdf = batch.render_batch(letters, progress=progress)
     with open(output, "wb") as out:
         out.write(pdf)
     click.echo(f"Wrote {len(letters)} letters to {output}" +
@@ -246,11 +235,11 @@ def print_sheet(sheet, output, language):
 @with_appcontext
 def print_blank(district, copies, language, output):
     """Blank letters to one district's councilmember, with lines to write a name and address."""
-    letters = print_jobs.letters_for("blank", {"district": district, "language": language, "copies": copies})
+    letters = jobs.letters_for("blank", {"district": district, "language": language, "copies": copies})
     if not letters:
         raise click.ClickException(f"No councilmember for district {district} in the roster.")
     with open(output, "wb") as out:
-        out.write(printing.render_batch(letters))
+        out.write(batch.render_batch(letters))
     click.echo(f"Wrote {copies} blank letters for district {district} to {output}.")
 
 

@@ -5,6 +5,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+# Folders beside the package: the page templates, the translation catalogs, the database migrations.
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+TRANSLATIONS = ROOT / "translations"
+MIGRATIONS = ROOT / "migrations"
+
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 # In the instance folder: the key used when ACTIONTOOL_SECRET_KEY is not set.
 SECRET_KEY_FILE = "secret_key"

@@ -28,7 +28,7 @@ from wtforms.widgets.core import clean_key
 
 from actiontool.i18n import current_language
 from actiontool.i18n import lazy_gettext as _l
-from actiontool.letters import NOTE_MAX_LENGTH
+from actiontool.letters.content import NOTE_MAX_LENGTH
 
 
 def html_attributes(attributes):

@@ -6,6 +6,8 @@ from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
+from actiontool import config
+
 LANGUAGES = ("en", "es")
 
 babel = Babel()
@@ -91,9 +93,7 @@ def switch_language_url(lang):
 
 def init_app(app):
     """Attach Flask-Babel with the catalogs in translations/."""
-    from actiontool import TRANSLATIONS
-
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(config.TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     # Times shown to people are King County's (they are stored as UTC).
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "America/Los_Angeles")

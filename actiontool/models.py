@@ -8,6 +8,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from actiontool import config
+
 
 class Base(DeclarativeBase):
     pass
@@ -263,10 +265,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def init_app(app):
     """Attach the database and Alembic migrations (`actiontool db upgrade`) to the app."""
-    from actiontool import MIGRATIONS
-
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(config.MIGRATIONS), render_as_batch=True)
     with app.app_context():
         if db.engine.dialect.name == "sqlite" and db.engine.url.database not in (None, "", ":memory:"):
             event.listen(db.engine, "connect", _sqlite_pragmas)

@@ -10,8 +10,8 @@ With mail written to files, .eml files older than that are deleted too.
 
 import datetime as dt
 
-from actiontool.lookup_cache import LookupCache
-from actiontool.mail_transport import FileTransport, open_transport
+from actiontool.lookup.cache import LookupCache
+from actiontool.mail.transport import FileTransport, open_transport
 from actiontool.models import Letter, LetterStatus, SheetRow, db, utcnow
 
 DONE = (LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.SENT,

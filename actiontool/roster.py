@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from actiontool.models import Letter, LetterStatus, Official, OutboxMessage, RosterRevision, db
+from actiontool.mail.held import hold_letters
+from actiontool.models import Official, RosterRevision, db
 from actiontool.reports import cell_value, csv_text
 
 COLUMNS = (
@@ -238,25 +239,6 @@ def apply_roster(rows, author="command line", action="import"):
     return {"added": len(changes["added"]), "changed": len(changes["changed"]),
             "removed": len(changes["removed"]),
             "unchanged": len(rows) - len(changes["added"]) - len(changes["changed"])}
-
-
-def hold_letters(official):
-    """Hold the letters to `official` that are not delivered yet (caller commits)."""
-    waiting = (LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED)
-    letters = db.session.scalars(db.select(Letter).where(
-        Letter.official_id == official.id, Letter.status.in_(waiting))).all()
-    for letter in letters:
-        letter.status = LetterStatus.HELD
-        letter.official_id = None
-        for message in db.session.scalars(db.select(OutboxMessage).where(
-                OutboxMessage.letter_id == letter.id,
-                OutboxMessage.status.in_([OutboxMessage.PENDING, OutboxMessage.SENDING]))):
-            message.status = OutboxMessage.HELD
-    # Letters already delivered keep their snapshot; they no longer point at this office's row.
-    db.session.execute(db.update(Letter).where(Letter.official_id == official.id,
-                                               Letter.status.not_in(waiting))
-                       .values(official_id=None))
-    return len(letters)
 
 
 def edit_official(office, district, values, author):

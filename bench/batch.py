@@ -46,9 +46,10 @@ import weasyprint  # noqa: E402
 from flask import render_template  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from actiontool import MIGRATIONS, create_app, printing  # noqa: E402
-from actiontool.letters import councilmember_for, recipient_snapshot  # noqa: E402
+from actiontool import create_app  # noqa: E402
+from actiontool.config import MIGRATIONS  # noqa: E402
 from actiontool.models import utcnow  # noqa: E402
+from actiontool.officials import councilmember_for, recipient_snapshot  # noqa: E402
 from actiontool.roster import apply_roster, parse_roster  # noqa: E402
 
 LANGUAGES = ("en", "es", "both", "en", "es")
@@ -127,7 +128,7 @@ def app_render(batch, exclude):
     sampler = WorkerPeak(exclude)
     sampler.start()
     started = time.perf_counter()
-    pdf = printing.render_batch(batch)
+    pdf = batch.render_batch(batch)
     seconds = time.perf_counter() - started
     return seconds, pdf, sampler.stop()
 
@@ -150,7 +151,7 @@ def main():
         flask_migrate.upgrade(directory=str(MIGRATIONS))
         apply_roster(parse_roster((ROOT / "officials.csv").read_text(encoding="utf-8")))
         batch = letters(args.letters)
-        html = render_template("pdf/batch.html", body="\n".join(printing._pages(batch, "en")), title="bench")
+        html = render_template("pdf/batch.html", body="\n".join(batch._pages(batch, "en")), title="bench")
         print(f"{args.letters} letters; {args.rounds} round(s), alternating which path goes first")
         worker_peaks, plain_peaks = [], []
         for round_number in range(args.rounds):

@@ -57,9 +57,11 @@ sys.path.insert(0, str(ROOT))
 
 import flask_migrate  # noqa: E402
 
-from actiontool import MIGRATIONS, create_app, outbox  # noqa: E402
-from actiontool.letters import councilmember_for, recipient_snapshot  # noqa: E402
+from actiontool import create_app  # noqa: E402
+from actiontool.config import MIGRATIONS  # noqa: E402
+from actiontool.mail import outbox  # noqa: E402
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow  # noqa: E402
+from actiontool.officials import councilmember_for, recipient_snapshot  # noqa: E402
 from actiontool.roster import apply_roster, parse_roster  # noqa: E402
 from tests.smtp_server import SmtpServer  # noqa: E402
 

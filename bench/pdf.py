@@ -50,8 +50,9 @@ import weasyprint  # noqa: E402
 from flask import render_template  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from actiontool import create_app, letters  # noqa: E402
-from actiontool.pdf import STYLESHEET, harfbuzz_subset_available, renderer  # noqa: E402
+from actiontool import create_app  # noqa: E402
+from actiontool.letters import content  # noqa: E402
+from actiontool.printing.pdf import STYLESHEET, harfbuzz_subset_available, renderer  # noqa: E402
 from actiontool.roster import parse_roster  # noqa: E402
 
 NOTE = ("¿Por qué escribo? ¡Porque mi vecina Nguyễn Thị Hường y la señora Peña viven aquí "
@@ -87,7 +88,7 @@ def letter_html(language):
         "created_at": datetime.now(timezone.utc),
         "recipient": recipient("4"),
     }
-    return render_template("pdf/letter.html", letter=letter, letter_html=letters.compose(letter))
+    return render_template("pdf/letter.html", letter=letter, letter_html=content.compose(letter))
 
 
 def fonts_of(pdf):
@@ -110,7 +111,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="alternating rounds (default 30)")
     parser.add_argument("--warmup", type=int, default=2, help="warm-up renders of each (default 2)")
-    parser.add_argument("--language", choices=letters.LETTER_LANGUAGES, default="both",
+    parser.add_argument("--language", choices=content.LETTER_LANGUAGES, default="both",
                         help="the letter's language (default both: the longest letter)")
     args = parser.parse_args(argv)
 

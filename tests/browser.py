@@ -32,7 +32,6 @@ PHONE = {"width": 360, "height": 740}
 TIMEOUT_MS = 5_000  # everything is local: a missing element should fail fast, not in 30 s
 
 
-
 def _missing(what):
     """Skip the module for lack of `what`, or fail loudly when the browser tests are required."""
     if REQUIRE_BROWSER:
@@ -48,7 +47,6 @@ try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - the test extra installs it
     _missing("the playwright Python package is not installed (pip install -e '.[test]')")
-
 
 
 # ---------------------------------------------------------------------------

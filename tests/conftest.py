@@ -12,7 +12,8 @@ from pathlib import Path
 import flask_migrate
 import pytest
 
-from actiontool import MIGRATIONS, create_app
+from actiontool import create_app
+from actiontool.config import MIGRATIONS
 from actiontool.models import db
 from actiontool.roster import apply_roster, parse_roster
 from tests.fake_services import (

@@ -12,7 +12,8 @@ import uuid
 
 import pytest
 
-from actiontool import confirmation, create_app
+from actiontool import create_app
+from actiontool.mail import confirmation
 from actiontool.models import Letter, OutboxMessage, db
 from tests.conftest import (
     HOME,

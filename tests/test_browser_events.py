@@ -225,10 +225,10 @@ def expected_pdf(cover_lang):
 
 def request_job_for(app, event_id):
     """A print job as the event page's button would ask for it (for pages not under test here)."""
-    from actiontool import print_jobs
+    from actiontool.printing import jobs
 
     with app.app_context():
-        return print_jobs.request_job("event", {"event_id": event_id, "cover_language": "en"}, CANVASSER)
+        return jobs.request_job("event", {"event_id": event_id, "cover_language": "en"}, CANVASSER)
 
 
 # ---------------------------------------------------------------------------

@@ -13,9 +13,9 @@ import io
 
 import pytest
 
-from actiontool import events
-from actiontool.letters import councilmember_for
+from actiontool.canvassing import events
 from actiontool.models import Letter, db, utcnow
+from actiontool.officials import councilmember_for
 from actiontool.reports import cell_value, spreadsheet_cell
 from actiontool.roster import apply_roster, roster_rows
 from tests.conftest import (

@@ -24,11 +24,12 @@ from types import SimpleNamespace
 import flask_migrate
 import pytest
 
-from actiontool import MIGRATIONS, create_app, outbox
-from actiontool.config import DEFAULTS
-from actiontool.letters import councilmember_for, recipient_snapshot
-from actiontool.mail_transport import FileTransport, SmtpTransport, open_transport
+from actiontool import create_app, worker
+from actiontool.config import DEFAULTS, MIGRATIONS
+from actiontool.mail import outbox
+from actiontool.mail.transport import FileTransport, SmtpTransport, open_transport
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
+from actiontool.officials import councilmember_for, recipient_snapshot
 from tests.conftest import ask_to_email, confirm, confirmation_link, letter_token, run_worker, submit_letter
 from tests.smtp_server import SmtpServer
 
@@ -401,7 +402,7 @@ def test_second_worker_on_sqlite_exits_with_a_message_and_sends_nothing(app, smt
     if on_postgresql(database_url):
         pytest.skip("the single-worker lock is for SQLite; on PostgreSQL workers share the queue")
     queue_letters(app, 2)
-    with app.app_context(), outbox.single_worker_lock(app) as alone:
+    with app.app_context(), worker.single_worker_lock(app) as alone:
         assert alone
         second = run_worker_process(worker_env(app))
     assert second.returncode == 1, second.stderr
@@ -423,7 +424,7 @@ def test_worker_on_another_sqlite_database_is_not_blocked_by_the_lock(app, smtp,
         db.engine.dispose()
     env = worker_env(app)
     env["ACTIONTOOL_DATABASE_URL"] = other_url
-    with app.app_context(), outbox.single_worker_lock(app) as alone:
+    with app.app_context(), worker.single_worker_lock(app) as alone:
         assert alone
         result = run_worker_process(env)
     assert result.returncode == 0, result.stdout + result.stderr

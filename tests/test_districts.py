@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from actiontool.districts import DistrictMap, DistrictsInvalid
+from actiontool.lookup.districts import DistrictMap, DistrictsInvalid
 from tests.fake_services import OUTSIDE_POINT, district_center, districts_geojson
 
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from actiontool import outbox
+from actiontool.mail import outbox
 from actiontool.models import Letter, OutboxMessage, db, utcnow
 from tests.conftest import (
     ask_to_email,

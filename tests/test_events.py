@@ -58,7 +58,6 @@ def es(app):
     return translate
 
 
-
 def text(response):
     """The page's HTML with entities decoded (so quotes and accents read as typed)."""
     return html.unescape(response.get_data(as_text=True))
@@ -1333,8 +1332,6 @@ def test_event_letters_count_as_the_event_channel_on_the_dashboard_and_in_the_ex
     export = staff.get("/staff/letters.csv").get_data(as_text=True).splitlines()
     channels = sorted(line.split(",")[4] for line in export[1:])
     assert channels == ["event", "event", "pdf"]
-
-
 
 
 # --- limits: one canvasser cannot make the event page too heavy to load ------------------------------------

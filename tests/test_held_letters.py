@@ -39,11 +39,6 @@ QUEUED_BY, AWAITING_BY, SENT_BY = "ana@example.org", "beto@example.org", "carla@
 # ---------------------------------------------------------------- helpers
 
 
-
-
-
-
-
 def new_member_roster(email=NEW_EMAIL):
     """The shipped roster with a new person for district 2 (line 3)."""
     text_ = ROSTER
@@ -89,7 +84,8 @@ def the_link(smtp, supporter):
 
 def signed_link(app, token):
     """The confirmation link path a letter's confirmation email carries (without sending it)."""
-    from actiontool.confirmation import confirmation_token
+    from actiontool.mail.links import confirmation_token
+
 
     with app.test_request_context():
         return f"/confirm/{confirmation_token(token)}"

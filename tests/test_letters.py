@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from actiontool.letters import compose, default_letter_language, note_paragraphs
+from actiontool.letters.content import compose, default_letter_language, note_paragraphs
 
 RECIPIENT = {
     "office": "councilmember", "district": "8", "name": "Teresa Mosqueda",

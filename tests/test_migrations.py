@@ -4,7 +4,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import Column, Integer, Table
 
-from actiontool import MIGRATIONS
+from actiontool.config import MIGRATIONS
 from actiontool.models import db
 
 

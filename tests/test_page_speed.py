@@ -83,7 +83,7 @@ def test_limited_requests_start_no_thread(app, client, monkeypatch):
 
 
 def test_expired_counts_are_swept_from_memory(app, client, monkeypatch):
-    from actiontool import ratelimit
+    from actiontool.web import ratelimit
 
     monkeypatch.setattr(ratelimit, "SWEEP_SECONDS", 0)
     app.config["RATELIMIT_SUBMISSIONS"] = "2 per second"
@@ -127,7 +127,7 @@ def test_template_text_follows_force_locale_inside_a_page_request(app, lang, exp
     ("/confirm/x", "POST", True),
 ])
 def test_only_the_limited_requests_go_through_the_limiter(app, path, method, limited):
-    from actiontool import ratelimit
+    from actiontool.web import ratelimit
 
     with app.test_request_context(path, method=method):
         assert ratelimit.unlimited() is not limited

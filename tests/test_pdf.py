@@ -24,8 +24,8 @@ from babel.dates import format_date
 from fontTools.ttLib import TTFont
 
 import actiontool
-from actiontool.letters import local_date
-from actiontool.pdf import StaticFilesOnly, renderer
+from actiontool.letters.content import local_date
+from actiontool.printing.pdf import StaticFilesOnly, renderer
 from tests.conftest import submit_letter
 
 STATIC = Path(actiontool.__file__).resolve().parent / "static"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from actiontool.printing import delivery_order, surname_key
+from actiontool.printing.batch import delivery_order, surname_key
 from tests.conftest import HOME
 
 HEADER = "name,street,city,zip,language,email,phone,note,district\n"
@@ -154,9 +154,10 @@ def descendants():
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process priorities from Linux's /proc")
 def test_rendering_workers_run_at_a_lower_priority_than_the_web_app(app):
     """A print run must not starve the web pages: its workers yield the CPU (niceness +10)."""
-    from actiontool.letters import councilmember_for, recipient_snapshot
     from actiontool.models import utcnow
-    from actiontool.printing import RENDER_NICENESS, render_batch
+    from actiontool.officials import councilmember_for, recipient_snapshot
+    from actiontool.printing.batch import RENDER_NICENESS, render_batch
+
 
     mine = os.getpriority(os.PRIO_PROCESS, 0)
     seen = []
@@ -177,14 +178,14 @@ def test_mail_that_falls_due_during_a_long_print_run_goes_out_before_the_run_end
     """A canvasser's big print job must not hold up a supporter's confirmation email until it is done."""
     import datetime as dt
 
-    from actiontool import print_jobs
     from actiontool.models import Letter, OutboxMessage, PrintJob, db, utcnow
+    from actiontool.printing import jobs
     from tests.conftest import ask_to_email, letter_token, run_worker, submit_letter
 
     token = letter_token(submit_letter(client))
     assert ask_to_email(client, token, email="waiting@example.org").status_code == 200
     with app.app_context():
-        job = print_jobs.request_job("blank", {"district": "4", "language": "both", "copies": 40,
+        job = jobs.request_job("blank", {"district": "4", "language": "both", "copies": 40,
                                                "cover_language": "en"}, "staff@campaign.test")
         # Due a moment after the worker's first mail pass: only a pass between print chunks can send it.
         message = db.session.scalar(db.select(OutboxMessage).join(Letter).where(Letter.token == token))

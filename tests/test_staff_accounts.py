@@ -10,30 +10,31 @@ PASSWORD = "correct horse battery"
 
 # Staff URLs and who may open them; a staff URL missing here fails test_every_staff_url_is_listed.
 CANVASSER_ALLOWED = {"staff.home", "events.event_list", "events.event", "events.sheet_template",
-                     "events.blank_letters", "events.fix_row", "events.print_job", "events.print_job_json",
-                     "events.print_job_pdf"}
+                     "prints.blank_letters", "events.fix_row", "prints.print_job", "prints.print_job_json",
+                     "prints.print_job_pdf"}
 # Pages that answer something other than 200 to a user allowed in, and what.
-EXPECTED_STATUS = {"events.print_job_pdf": 410}  # nothing printed yet
+EXPECTED_STATUS = {"prints.print_job_pdf": 410}  # nothing printed yet
 
 
 def sample_args(app):
     """Values for the staff URLs that take arguments."""
     import datetime as dt
 
-    from actiontool import events, print_jobs
+    from actiontool.canvassing import events
     from actiontool.models import Official, SheetRow
+    from actiontool.printing import jobs
 
     with app.app_context():
         official = db.session.scalars(db.select(Official)).first()
         event_id = events.create_event("Fiesta", dt.date(2026, 11, 28), "", "staff@campaign.test")
-        token = print_jobs.request_job("event", {"event_id": event_id}, "staff@campaign.test")
+        token = jobs.request_job("event", {"event_id": event_id}, "staff@campaign.test")
         row = SheetRow(event_id=event_id, line=2, cells={"name": "Ana López", "city": "Seattle", "zip": "98104"})
         db.session.add(row)
         db.session.commit()
         return {"staff.official_edit": {"official_id": official.id}, "events.event": {"event_id": event_id},
                 "events.fix_row": {"event_id": event_id, "row_id": row.id},
-                "events.print_job": {"token": token}, "events.print_job_json": {"token": token},
-                "events.print_job_pdf": {"token": token}}
+                "prints.print_job": {"token": token}, "prints.print_job_json": {"token": token},
+                "prints.print_job_pdf": {"token": token}}
 
 
 def add(runner, email, role, password=PASSWORD):

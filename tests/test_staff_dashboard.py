@@ -126,8 +126,8 @@ def test_purge_keeps_recent_letters_and_letters_still_on_their_way(app, client, 
 
 
 def test_letters_signed_at_events_count_as_their_own_channel(app, client, runner):
-    from actiontool import events
-    from actiontool.letters import councilmember_for
+    from actiontool.canvassing import events
+    from actiontool.officials import councilmember_for
 
     write_letters(client)
     with app.app_context():

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pypdf
 from babel.support import Translations
 
-from actiontool import TRANSLATIONS
+from actiontool.config import TRANSLATIONS
 
 LANGUAGES = ["en", "es"]
 CATALOGS = {"es": Translations.load(str(TRANSLATIONS), ["es"])}

@@ -588,18 +588,18 @@ def discard_row(draw, context):
     return draw(body("POST", event_row(draw, context) + "/discard", [], context))
 
 
-@fuzzes("events.event_print")
+@fuzzes("prints.event_print")
 def event_print(draw, context):
     event = draw(an_id(context.event_ids))
     return draw(body("POST", f"/staff/events/{event}/print", [], context))
 
 
-@fuzzes("events.blank_letters")
+@fuzzes("prints.blank_letters")
 def blank_letters(draw, context):
     return draw(body("POST", "/staff/print/blank", field_names(forms.BlankLettersForm), context))
 
 
-@fuzzes("events.delivery_packet")
+@fuzzes("prints.delivery_packet")
 def delivery_packet(draw, context):
     return draw(body("POST", "/staff/print/packet", field_names(forms.PacketForm), context))
 

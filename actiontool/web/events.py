@@ -1,28 +1,19 @@
 """Canvassers at events: many signers entered fast (or a sign-up sheet), then one print run."""
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
-from actiontool import events, lookup, print_jobs, roster, signers, uploads
-from actiontool.accounts import current_user, role_required, staff_required
-from actiontool.forms import BlankLettersForm, ButtonForm, EventForm, EventSignerForm, PacketForm, SheetUploadForm
+from actiontool import lookup, uploads
+from actiontool.accounts import canvasser_or_staff, current_user
+from actiontool.canvassing import events, sheets
+from actiontool.forms import ButtonForm, EventForm, EventSignerForm, SheetUploadForm
 from actiontool.i18n import current_language
-from actiontool.letters import default_letter_language
-from actiontool.models import User
-from actiontool.staff_pages import staff_page
-from actiontool.views import lookup_failed_context
+from actiontool.letters.content import default_letter_language
+from actiontool.web.pages import event_or_404, lookup_failed_context, page_of, staff_page
 
 bp = Blueprint("events", __name__, url_prefix="/staff")
-canvasser_or_staff = role_required(User.STAFF, User.CANVASSER)
-
-
-def _event_or_404(event_id):
-    event = events.event_values(event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _signer_form(formdata=None):
@@ -39,19 +30,12 @@ ROWS_PER_PAGE = 50
 SIGNERS_PER_PAGE = 100
 
 
-def _page(name, total, per_page):
-    """This request's page of a list (?<name>=N, from 1) as {"number", "pages", "offset", "limit"}."""
-    pages = max(1, -(-total // per_page))
-    number = min(max(request.args.get(name, 1, type=int), 1), pages)
-    return {"name": name, "number": number, "pages": pages, "offset": (number - 1) * per_page, "limit": per_page}
-
-
 def _event_page(event, status=200, form=None, upload_form=None, **context):
-    rows_page = _page("rows_page", event["to_fix"], ROWS_PER_PAGE)
-    signers_page = _page("signers_page", event["letters"], SIGNERS_PER_PAGE)
+    rows_page = page_of("rows_page", event["to_fix"], ROWS_PER_PAGE)
+    signers_page = page_of("signers_page", event["letters"], SIGNERS_PER_PAGE)
     rows = events.sheet_rows(event["id"], rows_page["offset"], rows_page["limit"])
     for row in rows:
-        row["problems"] = signers.problem_messages(row["cells"], row["lookup_problem"],
+        row["problems"] = sheets.problem_messages(row["cells"], row["lookup_problem"],
                                                    default_letter_language(current_language()))
     return staff_page("events/event.html", status, event=event, form=form or _signer_form(),
                       upload_form=upload_form or SheetUploadForm(), print_form=ButtonForm(),
@@ -97,7 +81,7 @@ def event_list():
 @canvasser_or_staff
 def event(event_id):
     """The signers so far, and the row to enter the next one (looked up as it is saved)."""
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = _signer_form()
     if not form.is_submitted():
         return _event_page(event, form=form)
@@ -113,7 +97,7 @@ def event(event_id):
 @canvasser_or_staff
 def event_upload(event_id):
     """A whole sign-up sheet: good rows saved, bad rows kept to be fixed one by one in the browser."""
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     upload_form = SheetUploadForm()
     if not upload_form.validate():
         return _event_page(event, 422, upload_form=upload_form)
@@ -122,7 +106,7 @@ def event_upload(event_id):
     except uploads.NotText as error:
         return _event_page(event, 422, upload_form=upload_form, sheet_error=str(error))
     most = int(current_app.config["EVENT_MAX_ROWS_TO_FIX"])
-    letters, problems = signers.read_signers(text, default_language=default_letter_language(current_language()),
+    letters, problems = sheets.read_signers(text, default_language=default_letter_language(current_language()),
                                              budget=_lookup_budget(),
                                              max_rows=int(current_app.config["SHEET_MAX_ROWS"]),
                                              max_problems=most - event["to_fix"])
@@ -145,7 +129,7 @@ def event_upload(event_id):
 @canvasser_or_staff
 def look_up_rows(event_id):
     """Look up the sheet rows whose turn had not come yet (the upload's time ran out first)."""
-    _event_or_404(event_id)
+    event_or_404(event_id)
     if not ButtonForm().validate():
         abort(400)
     added = events.look_up_kept_rows(event_id, default_letter_language(current_language()), current_language(),
@@ -157,21 +141,21 @@ def look_up_rows(event_id):
 
 def _lookup_budget():
     """A sheet's lookups stop after SHEET_LOOKUP_SECONDS, well before the web server's timeout."""
-    return signers.LookupBudget(float(current_app.config["SHEET_LOOKUP_SECONDS"]))
+    return sheets.LookupBudget(float(current_app.config["SHEET_LOOKUP_SECONDS"]))
 
 
 @bp.route("/events/<int:event_id>/rows/<int:row_id>", methods=["GET", "POST"])
 @canvasser_or_staff
 def fix_row(event_id, row_id):
     """One kept sheet row in the signer form, with its problems shown; saving it makes the letter."""
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     row = events.sheet_row(event_id, row_id)
     if row is None:
         return _row_gone(event, 404 if request.method == "GET" else 409)
     if request.method == "GET":
         # The kept row is checked exactly as if it had just been typed into the form (with a
         # token made for this session), so it shows the same errors, matches and choices.
-        cells = signers.form_values(row["cells"], default_language=default_letter_language(current_language()))
+        cells = sheets.form_values(row["cells"], default_language=default_letter_language(current_language()))
         form = _signer_form(MultiDict(dict(cells, csrf_token=generate_csrf())))
         found, problem = _check_signer(form)
         context = problem[1] if problem else {"found_district": found[0]}
@@ -191,7 +175,7 @@ def fix_row(event_id, row_id):
 @bp.post("/events/<int:event_id>/rows/<int:row_id>/discard")
 @canvasser_or_staff
 def discard_row(event_id, row_id):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     if not ButtonForm().validate():
         abort(400)
     if not events.discard_sheet_row(event_id, row_id):
@@ -218,74 +202,8 @@ def sheet_template():
     language = request.args.get("lang_sheet")
     if language not in ("en", "es"):
         language = current_language()
-    return Response(signers.template_csv(language), mimetype="text/csv",
+    return Response(sheets.template_csv(language), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="sign-up-sheet-{language}.csv"'})
-
-
-@bp.post("/events/<int:event_id>/print")
-@canvasser_or_staff
-def event_print(event_id):
-    _event_or_404(event_id)
-    if not ButtonForm().validate():
-        abort(400)
-    token = print_jobs.request_job("event", {"event_id": event_id, "cover_language": current_language()},
-                                   current_user().email)
-    return redirect(url_for("events.print_job", token=token))
-
-
-@bp.route("/print/blank", methods=["GET", "POST"])
-@canvasser_or_staff
-def blank_letters():
-    form = BlankLettersForm()
-    if form.validate_on_submit():
-        token = print_jobs.request_job("blank", {"district": form.district.data, "copies": form.copies.data,
-                                                 "language": form.language.data,
-                                                 "cover_language": current_language()}, current_user().email)
-        return redirect(url_for("events.print_job", token=token))
-    return staff_page("events/blank.html", 422 if form.is_submitted() else 200, form=form)
-
-
-@bp.route("/print/packet", methods=["GET", "POST"])
-@staff_required
-def delivery_packet():
-    form = PacketForm()
-    # Letters are written to councilmembers only, so only they can have a packet.
-    form.office.choices = [(f"{row['office']}:{row['district']}", f"{row['name']} ({row['office']} {row['district']})")
-                           for row in roster.roster_rows() if row["office"] == "councilmember"]
-    if form.validate_on_submit():
-        office, _sep, district = form.office.data.partition(":")
-        token = print_jobs.request_job("packet", {
-            "office": office, "district": district, "since": form.since.data.isoformat(),
-            "until": form.until.data.isoformat(), "cover_language": current_language()}, current_user().email)
-        return redirect(url_for("events.print_job", token=token))
-    return staff_page("events/packet.html", 422 if form.is_submitted() else 200, form=form)
-
-
-@bp.get("/prints/<token>")
-@canvasser_or_staff
-def print_job(token):
-    """Progress of a print run: refreshes itself without JavaScript; with it, updates live."""
-    job = print_jobs.job_values(token) or abort(404)
-    return staff_page("events/print_job.html", job=job)
-
-
-@bp.get("/prints/<token>.json")
-@canvasser_or_staff
-def print_job_json(token):
-    job = print_jobs.job_values(token) or abort(404)
-    return jsonify({k: job[k] for k in ("status", "done", "total", "letters", "ready")})
-
-
-@bp.get("/prints/<token>.pdf")
-@canvasser_or_staff
-def print_job_pdf(token):
-    print_jobs.job_values(token) or abort(404)
-    pdf = print_jobs.take_pdf(token)
-    if pdf is None:
-        return render_template("error.html", title=_("This PDF is no longer here"), message=_(
-            "This PDF was already downloaded or has expired. Start a new print run if you need it again.")), 410
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": 'attachment; filename="letters.pdf"'})
 
 
 def init_app(app):

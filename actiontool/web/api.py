@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, request
 from actiontool import lookup
 from actiontool.forms import AddressForm
 from actiontool.i18n import current_language
-from actiontool.letters import councilmember_for
+from actiontool.officials import councilmember_for
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

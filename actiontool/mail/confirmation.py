@@ -5,17 +5,19 @@ transaction. Limits against abuse live here too: confirmation emails per
 address per hour, and letters per address per official per day.
 """
 
+
+
+
 import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 
-from actiontool import outbox
-from actiontool.letters import official_changed
+from actiontool.mail import outbox
+from actiontool.mail.links import serializer
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
-
-SALT = "confirm-letter"
+from actiontool.officials import official_changed
 
 # Outcomes the pages turn into messages.
 OK = "ok"
@@ -33,27 +35,6 @@ OFFICIAL_CHANGED = "official_changed"
 class Outcome:
     code: str
     token: str | None = None
-
-
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
-def confirmation_token(letter_token):
-    """A signed, timestamped link token for one letter."""
-    return _serializer().dumps(letter_token)
-
-
-def read_confirmation_token(signed):
-    """Outcome(OK, letter token) for a good link; EXPIRED (with the token, genuine but old) or INVALID."""
-    serializer = _serializer()
-    max_age = int(current_app.config["CONFIRMATION_DAYS"]) * 24 * 3600
-    try:
-        return Outcome(OK, serializer.loads(signed, max_age=max_age))
-    except SignatureExpired as error:
-        return Outcome(EXPIRED, serializer.load_payload(error.payload))
-    except BadSignature:
-        return Outcome(INVALID)
 
 
 def _move(letter, from_status, to_status, **values):
@@ -171,3 +152,15 @@ def confirm(token):
         outbox.enqueue(letter, outbox.COPY_TO_SUPPORTER)
     db.session.commit()
     return Outcome(OK, token)
+
+
+def read_confirmation_token(signed):
+    """Outcome(OK, letter token) for a good link; EXPIRED (with the token, genuine but old) or INVALID."""
+    signer = serializer()
+    max_age = int(current_app.config["CONFIRMATION_DAYS"]) * 24 * 3600
+    try:
+        return Outcome(OK, signer.loads(signed, max_age=max_age))
+    except SignatureExpired as error:
+        return Outcome(EXPIRED, signer.load_payload(error.payload))
+    except BadSignature:
+        return Outcome(INVALID)

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from pypdf import PdfWriter
 
 from actiontool.i18n import force_locale
-from actiontool.letters import compose
+from actiontool.letters.content import compose
 
 CHUNK = 20  # letters per rendering task: big enough to amortise, small enough to balance two cores
 RENDER_NICENESS = 10  # rendering yields the CPU to the web app and the mail queue
@@ -39,7 +39,8 @@ def _start_worker(static_folder):
     raising the first generation's threshold saved as much but let memory creep up.
     """
     global _worker_renderer
-    from actiontool.pdf import PdfRenderer
+    from actiontool.printing.pdf import PdfRenderer
+
 
     os.nice(RENDER_NICENESS)
     _worker_renderer = PdfRenderer(static_folder)
@@ -110,7 +111,7 @@ def render_batch(letters, cover_language="en", processes=None, progress=None):
     if not letters:
         return b""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["weasyprint", "actiontool.pdf"])
+    context.set_forkserver_preload(["weasyprint", "actiontool.printing.pdf"])
     writer = PdfWriter()
     with context.Pool(processes or _process_count(letters), initializer=_start_worker,
                       initargs=(current_app.static_folder,)) as pool:

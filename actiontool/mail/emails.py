@@ -21,7 +21,7 @@ from flask import render_template
 from flask_babel import gettext as _
 
 from actiontool.i18n import force_locale
-from actiontool.letters import languages_of
+from actiontool.letters.content import languages_of
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 

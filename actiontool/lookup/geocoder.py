@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import requests
 
-from actiontool.webservice import ServiceUnavailable, get_json
+from actiontool.lookup.service import ServiceUnavailable, get_json
 
 KING_COUNTY_GEOID = "53033"
 

@@ -8,12 +8,15 @@ import re
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from actiontool import accounts, districts, letters, reports, roster, uploads
+from actiontool import accounts, reports, roster, uploads
 from actiontool.accounts import current_user, role_required, staff_required
-from actiontool.county_gis import DistrictLayer
 from actiontool.forms import ButtonForm, LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
+from actiontool.lookup import districts
+from actiontool.lookup.county_layer import DistrictLayer
+from actiontool.lookup.service import ServiceUnavailable
+from actiontool.mail import held
 from actiontool.models import Official, User, db
-from actiontool.webservice import ServiceUnavailable
+from actiontool.web.pages import staff_page
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -102,11 +105,6 @@ def districts_page():
         info.update(local=True, count=len(district_map.geometries),
                     fetched=dt.datetime.fromtimestamp(os.path.getmtime(path), dt.timezone.utc))
     return staff_page("staff/districts.html", info=info)
-
-
-def staff_page(template, status=200, **context):
-    """A staff console page (with the sign-out button's form) and its status."""
-    return render_template(template, logout_form=ButtonForm(), **context), status
 
 
 def _fingerprint(rows):
@@ -225,7 +223,7 @@ def roster_check():
 @staff_required
 def held_letters():
     notice = NOTICES.get(request.args.get("done"), lambda: None)()
-    return staff_page("staff/held.html", letters=letters.held_letters(), form=ButtonForm(), notice=notice)
+    return staff_page("staff/held.html", letters=held.held_letters(), form=ButtonForm(), notice=notice)
 
 
 @bp.post("/letters/<token>/readdress")
@@ -233,14 +231,14 @@ def held_letters():
 def letter_readdress(token):
     if not ButtonForm().validate():
         abort(400)
-    outcome = letters.readdress(token)
-    if outcome == letters.NOT_HELD:
+    outcome = held.readdress(token)
+    if outcome == held.NOT_HELD:
         abort(404)
-    if outcome == letters.VACANT:
-        return staff_page("staff/held.html", 409, letters=letters.held_letters(), form=ButtonForm(), notice=_(
+    if outcome == held.VACANT:
+        return staff_page("staff/held.html", 409, letters=held.held_letters(), form=ButtonForm(), notice=_(
             "Nobody holds that office in the roster now. Add the new official first, then re-address."))
-    if outcome == letters.NO_EMAIL:
-        return staff_page("staff/held.html", 409, letters=letters.held_letters(), form=ButtonForm(), notice=_(
+    if outcome == held.NO_EMAIL:
+        return staff_page("staff/held.html", 409, letters=held.held_letters(), form=ButtonForm(), notice=_(
             "The new official has no email address in the roster, so this letter cannot be emailed. "
             "Add their email first, or cancel the letter."))
     return redirect(url_for("staff.held_letters"))
@@ -249,7 +247,7 @@ def letter_readdress(token):
 @bp.get("/letters/failed")
 @staff_required
 def failed_letters():
-    return staff_page("staff/failed.html", letters=letters.failed_letters(), form=ButtonForm())
+    return staff_page("staff/failed.html", letters=held.failed_letters(), form=ButtonForm())
 
 
 @bp.post("/letters/<token>/retry")
@@ -257,8 +255,8 @@ def failed_letters():
 def letter_retry(token):
     if not ButtonForm().validate():
         abort(400)
-    if not letters.retry(token):
-        return staff_page("staff/failed.html", 409, letters=letters.failed_letters(), form=ButtonForm(), notice=_(
+    if not held.retry(token):
+        return staff_page("staff/failed.html", 409, letters=held.failed_letters(), form=ButtonForm(), notice=_(
             "This letter cannot be sent again: its official has left or has no email address now. "
             "Cancel it; the supporter can still print it."))
     return redirect(url_for("staff.failed_letters"))
@@ -269,7 +267,7 @@ def letter_retry(token):
 def letter_cancel(token):
     if not ButtonForm().validate():
         abort(400)
-    if not letters.cancel(token):
+    if not held.cancel(token):
         abort(404)
     back = "staff.failed_letters" if request.args.get("back") == "failed" else "staff.held_letters"
     return redirect(url_for(back))

@@ -15,8 +15,8 @@ from werkzeug.datastructures import MultiDict
 
 from actiontool import lookup
 from actiontool.forms import EventSignerForm
-from actiontool.letters import councilmember_for, recipient_snapshot
 from actiontool.models import utcnow
+from actiontool.officials import councilmember_for, recipient_snapshot
 
 COLUMNS = ("name", "street", "city", "zip", "language", "email", "phone", "note", "district")
 REQUIRED_COLUMNS = ("name", "street", "city", "zip")

@@ -13,11 +13,12 @@ from importlib import resources
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from actiontool import districts
-from actiontool.county_gis import DistrictLayer
-from actiontool.geocoder import AddressMatch, CensusGeocoder
-from actiontool.lookup_cache import LookupCache
-from actiontool.webservice import ServiceUnavailable
+from actiontool.lookup import districts
+from actiontool.lookup.cache import LookupCache
+from actiontool.lookup.county_layer import DistrictLayer
+from actiontool.lookup.geocoder import AddressMatch, CensusGeocoder
+from actiontool.lookup.service import ServiceUnavailable
+from actiontool.officials import councilmember_for
 
 STATE = "WA"
 INVALID = "invalid"
@@ -167,8 +168,6 @@ def resolve(values):
 
     Raises LookupFailed, with UNAVAILABLE when the roster has nobody for the district.
     """
-    from actiontool.letters import councilmember_for
-
     district = values.get("district")
     if not district:
         district = finder().find(values["street"], values["city"], values["zip"], values.get("candidate")).district

@@ -2,7 +2,7 @@
 
 import requests
 
-from actiontool.webservice import ServiceUnavailable, get_json
+from actiontool.lookup.service import ServiceUnavailable, get_json
 
 FIELDS = "KCCDST,COUNCILMEM,EMAIL"
 

@@ -12,9 +12,10 @@ import secrets
 
 from flask import current_app
 
-from actiontool import events, printing
-from actiontool.letters import councilmember_for, recipient_snapshot
+from actiontool.canvassing import events
 from actiontool.models import PrintJob, db, utcnow
+from actiontool.officials import councilmember_for, recipient_snapshot
+from actiontool.printing import batch
 
 KEEP = dt.timedelta(days=1)
 LEASE = dt.timedelta(minutes=30)
@@ -56,7 +57,7 @@ def letters_for(kind, params):
         for district in districts:
             official = councilmember_for(district)
             if official is not None:
-                letters += printing.blank_letters(recipient_snapshot(official), district, params["language"],
+                letters += batch.blank_letters(recipient_snapshot(official), district, params["language"],
                                                   int(params["copies"]))
         return letters
     if kind == "packet":
@@ -109,7 +110,7 @@ def run_next(between_chunks=None):
             if between_chunks and done < total:
                 between_chunks()
 
-        pdf = printing.render_batch(letters, cover_language=job.params.get("cover_language", "en"),
+        pdf = batch.render_batch(letters, cover_language=job.params.get("cover_language", "en"),
                                     progress=progress) if letters else b""
         if letters:
             with open(pdf_path(job.token) + ".tmp", "wb") as out:

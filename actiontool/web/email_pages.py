@@ -2,10 +2,14 @@
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
-from actiontool import confirmation
 from actiontool.forms import ButtonForm, SendForm
-from actiontool.letters import compose, letter_values
+from actiontool.letters.content import compose
+from actiontool.letters.store import letter_values
+from actiontool.mail import confirmation
+from actiontool.web.pages import expired_page
 
 bp = Blueprint("delivery", __name__)
 
@@ -69,9 +73,15 @@ def send(token):
                            send_form=form, notice=_messages()[outcome.code]), 422
 
 
-def send_form_again(token):
-    """After a CSRF failure: the letter page with what was typed and a fresh token."""
-    letter = _letter_or_404(token)
+@bp.errorhandler(CSRFError)
+def send_form_expired(error):
+    """The send form open too long: the letter page again, with what was typed and a fresh token."""
+    if request.endpoint != "delivery.send":
+        return expired_page()
+    try:
+        letter = _letter_or_404(request.view_args["token"])
+    except HTTPException as missing:  # no such letter: its own translated page
+        return current_app.handle_user_exception(missing)
     form = SendForm()
     return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form,
                            notice=_("This page was open for a while, so for your safety please check "

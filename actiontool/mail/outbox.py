@@ -16,22 +16,18 @@ sends the supporter another copy.
 """
 
 import datetime as dt
-import fcntl
-import os
 import random
 import secrets
-import signal
-import time
-from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import and_, or_
 
-from actiontool import emails, print_jobs, retention
-from actiontool.letters import compose, letter_dict
-from actiontool.mail_transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
-from actiontool.models import DATABASE_AWAY, Letter, LetterStatus, OutboxMessage, db, discard_failed_transaction, utcnow
+from actiontool.letters.content import compose
+from actiontool.letters.store import letter_dict
+from actiontool.mail import emails
+from actiontool.mail.links import supporter_links
+from actiontool.mail.transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
+from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
 
 CONFIRMATION = "confirmation"
 REMINDER = "reminder"
@@ -64,28 +60,6 @@ def settings(config):
     }
 
 
-def external_url(endpoint, language, **values):
-    """An absolute link for an email, built on ACTIONTOOL_BASE_URL (no request needed), that opens
-    its page in `language` (?lang=), even in a browser that has never been to the site."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, {**values, "lang": language}, force_external=True)
-
-
-def supporter_links(letter, kind):
-    """The links in a supporter's email of `kind`, each opening its page in the supporter's language."""
-    from actiontool.confirmation import confirmation_token
-
-    language = letter["ui_language"]
-    links = {
-        "status": external_url("delivery.status", language, token=letter["token"]),
-        "pdf": external_url("views.letter_as_pdf", language, token=letter["token"]),
-    }
-    if kind in (CONFIRMATION, REMINDER):
-        links["confirm"] = external_url("delivery.confirm", language, signed=confirmation_token(letter["token"]))
-    return links
-
-
 def build(row, config):
     """(message, envelope sender, envelope recipients) for an outbox row."""
     letter = letter_dict(row.letter)
@@ -96,7 +70,7 @@ def build(row, config):
         message = emails.to_official(letter, letter_html, mail, when)
         envelope = letter["recipient"]["email"] if row.kind == TO_OFFICIAL else letter["email"]
         return message, config["MAIL_FROM"], [envelope]
-    links = supporter_links(letter, row.kind)
+    links = supporter_links(letter, confirm=row.kind in (CONFIRMATION, REMINDER))
     message = emails.to_supporter(row.kind, letter, letter_html, links, mail, when, serial=row.id)
     return message, config["MAIL_FROM"], [letter["email"]]
 
@@ -227,102 +201,3 @@ def deliver_due(config):
     finally:
         transport.close()
     return counts
-
-
-@contextmanager
-def single_worker_lock(app):
-    """On SQLite only one worker may run: a second one gets False and should exit."""
-    if db.engine.dialect.name != "sqlite":
-        yield True
-        return
-    # The lock sits beside the database file: one worker per database, wherever it lives.
-    path = (db.engine.url.database or os.path.join(app.instance_path, "memory")) + ".worker.lock"
-    with open(path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-# Seconds between tries while the database is away: doubling from the first, never past the last.
-DATABASE_BACKOFF = (1.0, 60.0)
-
-
-def _one_pass(app, once, next_purge):
-    """Purge when due, clean up old PDFs, deliver what is due, print one job; return (counts, printed)."""
-    if not once and time.monotonic() >= next_purge[0]:
-        retention.purge(app.config)
-        next_purge[0] = time.monotonic() + 24 * 3600
-    print_jobs.clean_up()  # cheap, and a PDF must not outlive its day by much
-    counts = deliver_due(app.config)
-    printed = print_jobs.run_next(between_chunks=lambda: _deliver_while_printing(app.config))
-    if once:
-        while printed:
-            printed = print_jobs.run_next(between_chunks=lambda: _deliver_while_printing(app.config))
-    return counts, printed
-
-
-def _deliver_while_printing(config):
-    """Mail due in the middle of a print run goes out now; a failure here is the next pass's, not the print's."""
-    try:
-        deliver_due(config)
-    except Exception:
-        current_app.logger.exception("delivering between print chunks failed; the next pass tries again")
-        db.session.rollback()
-
-
-def _sleep(seconds, stopping):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not stopping:
-        time.sleep(0.2)
-
-
-def run_worker(app, once=False, echo=print):
-    """Deliver until stopped (SIGTERM or Ctrl-C finish the current message first).
-
-    When the database is away the worker says so, waits (1 s, doubling up to a minute) and carries on;
-    nothing it had claimed is lost, since every outcome is committed on its own. `--once` exits 3.
-    """
-    stopping = []
-    if not once:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stopping.append(True))
-    with single_worker_lock(app) as alone:
-        if not alone:
-            echo("Another worker is already running on this SQLite database; exiting.")
-            return 1
-        poll = float(app.config["WORKER_POLL_SECONDS"])
-        next_purge, backoff = [0.0], DATABASE_BACKOFF[0]
-        if not once:
-            echo(f"Worker started: delivering email and print jobs every {poll:g} s.")
-        while not stopping:
-            try:
-                counts, printed = _one_pass(app, once, next_purge)
-            except DATABASE_AWAY as error:
-                discard_failed_transaction()
-                app.logger.error("database unavailable (%s); trying again in %.0f s",
-                                 error.__class__.__name__, backoff)
-                if once:
-                    echo("The database is unavailable; nothing was delivered.")
-                    return 3
-                _sleep(backoff, stopping)
-                backoff = min(backoff * 2, DATABASE_BACKOFF[1])
-                continue
-            if backoff != DATABASE_BACKOFF[0]:
-                app.logger.warning("database is back; delivering again")
-                backoff = DATABASE_BACKOFF[0]
-            if once:
-                echo("Delivered: {sent} sent, {retry} to retry, {failed} failed, "
-                     "{reminders} reminders queued.".format(**counts))
-                return 0
-            if printed:
-                continue
-            db.session.remove()
-            _sleep(poll, stopping)
-        return 0
-

@@ -8,9 +8,12 @@ through the normal outbox.
 import datetime as dt
 import secrets
 
-from actiontool import outbox, signers
-from actiontool.letters import COUNTY_TIME_ZONE, letter_dict, recipient_snapshot
+from actiontool.canvassing import sheets
+from actiontool.letters.content import COUNTY_TIME_ZONE
+from actiontool.letters.store import letter_dict
+from actiontool.mail import outbox
 from actiontool.models import Event, Letter, LetterStatus, Official, SheetRow, db, utcnow
+from actiontool.officials import recipient_snapshot
 
 
 def create_event(name, date, place, author):
@@ -78,16 +81,16 @@ def look_up_kept_rows(event_id, default_language, ui_language, budget):
     keeps the lookup's answer, to be fixed by hand. Returns how many letters were added.
     """
     rows = db.session.execute(db.select(SheetRow.id, SheetRow.line, SheetRow.cells).where(
-        SheetRow.event_id == event_id, SheetRow.lookup_problem == signers.NOT_LOOKED_UP)
+        SheetRow.event_id == event_id, SheetRow.lookup_problem == sheets.NOT_LOOKED_UP)
         .order_by(SheetRow.line, SheetRow.id)).all()
     added = 0
     for row_id, line, cells in rows:
-        letter, problem = signers.check_row(line, cells, default_language, budget)
+        letter, problem = sheets.check_row(line, cells, default_language, budget)
         if letter:
             values = dict(letter, letter_language=letter["language"], ui_language=ui_language)
             official = db.session.get(Official, letter["official_id"])
             added += add_signer(event_id, values, official, letter["district"], False, sheet_row_id=row_id) is not None
-        elif problem.lookup_problem == signers.NOT_LOOKED_UP:
+        elif problem.lookup_problem == sheets.NOT_LOOKED_UP:
             break
         else:
             db.session.execute(db.update(SheetRow).where(SheetRow.id == row_id).values(
@@ -118,7 +121,7 @@ def sheet_rows(event_id, offset=0, limit=None):
 def count_not_looked_up(event_id):
     """How many of an event's kept rows still wait for their lookup."""
     return db.session.scalar(db.select(db.func.count(SheetRow.id)).where(
-        SheetRow.event_id == event_id, SheetRow.lookup_problem == signers.NOT_LOOKED_UP))
+        SheetRow.event_id == event_id, SheetRow.lookup_problem == sheets.NOT_LOOKED_UP))
 
 
 def sheet_row(event_id, row_id):

@@ -1,0 +1,59 @@
+"""Storing letters: the one place a Letter row is made, and letters read back as plain dicts."""
+
+import secrets
+
+from actiontool.models import Letter, db
+from actiontool.officials import recipient_snapshot
+
+
+def save_letter(values, official, district, ui_language):
+    """Store a new letter for `official`; return its unguessable token."""
+    letter = Letter(
+        token=secrets.token_urlsafe(24),
+        official_id=official.id,
+        recipient=recipient_snapshot(official),
+        district=district,
+        name=values["name"],
+        email=values.get("email") or "",
+        street=values["street"],
+        city=values["city"],
+        zip=values["zip"],
+        note=values.get("note") or "",
+        language=values["letter_language"],
+        ui_language=ui_language,
+    )
+    db.session.add(letter)
+    db.session.commit()
+    return letter.token
+
+
+def letter_values(token):
+    """The stored letter as a plain dict, or None."""
+    letter = db.session.scalar(db.select(Letter).where(Letter.token == token))
+    return None if letter is None else letter_dict(letter)
+
+
+def letter_dict(letter):
+    """A Letter row as the plain dict that templates and emails take."""
+    return {
+        "id": letter.id,
+        "token": letter.token,
+        "name": letter.name,
+        "email": letter.email,
+        "street": letter.street,
+        "city": letter.city,
+        "zip": letter.zip,
+        "note": letter.note,
+        "phone": letter.phone,
+        "language": letter.language,
+        "district": letter.district,
+        "created_at": letter.created_at,
+        "recipient": letter.recipient,
+        "ui_language": letter.ui_language,
+        "status": letter.status,
+        "wants_copy": letter.wants_copy,
+        "failure_reason": letter.failure_reason,
+        "confirmed_at": letter.confirmed_at,
+        "sent_at": letter.sent_at,
+        "purged_at": letter.purged_at,
+    }

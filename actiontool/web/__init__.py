@@ -1,0 +1,23 @@
+"""The web layer: one module per audience, on top of everything else (nothing below imports from here).
+
+site.py (CSRF, headers, error pages) and guard.py (requests no page can read, registered first by
+create_app) apply to every page;
+supporter.py, email_pages.py, staff.py, events.py, prints.py and api.py are the pages each audience uses;
+pages.py holds what they share.
+"""
+
+from actiontool.printing import pdf
+from actiontool.web import api, email_pages, events, prints, ratelimit, site, staff, supporter
+
+
+def init_app(app):
+    """Register every page, the app-wide protections and the rate limits."""
+    pdf.init_app(app)
+    site.init_app(app)
+    supporter.init_app(app)
+    email_pages.init_app(app)
+    staff.init_app(app)
+    events.init_app(app)
+    prints.init_app(app)
+    api.init_app(app)
+    ratelimit.init_app(app)

@@ -1,0 +1,70 @@
+"""What every page shares: the error page, the letter behind a token, a lookup's way forward, staff pages, paging."""
+
+from flask import Response, abort, current_app, render_template, request
+from flask.globals import request_ctx
+from flask_babel import gettext as _
+from wtforms.fields import SelectChoice
+
+from actiontool import lookup
+from actiontool.canvassing import events
+from actiontool.forms import ButtonForm
+from actiontool.letters.store import letter_values
+
+# Lookup outcomes after which the supporter may pick the district by hand.
+CHOOSE_BY_HAND = (lookup.NOT_FOUND, lookup.UNAVAILABLE)
+
+
+def lookup_failed_context(form, failure):
+    """Template values that explain a failed lookup and offer the way forward (shared with events)."""
+    if failure.code == lookup.ZIP_OUTSIDE_COUNTY:
+        form.zip.errors = [failure.message]
+        return {}
+    form.candidate.choices = [SelectChoice(c) for c in failure.candidates]
+    return {
+        "outcome": failure.code,
+        "outcome_message": failure.message,
+        "choose_district": failure.code in CHOOSE_BY_HAND,
+        "finder_url": current_app.config["COUNTY_DISTRICT_FINDER_URL"],
+    }
+
+
+def letter_or_404(token):
+    """The letter with its supporter's details; 404 if unknown, 410 once retention removed them."""
+    letter = letter_values(token)
+    if letter is None:
+        abort(404)
+    if letter["purged_at"]:
+        abort(410)
+    return letter
+
+
+def error_page(status, title, message):
+    if request_ctx.url_adapter is None:
+        # The request's Host header could not be read, so no link can be built: the message alone.
+        return Response(f"{title}\n\n{message}\n", mimetype="text/plain"), status
+    return render_template("error.html", title=title, message=message), status
+
+
+def staff_page(template, status=200, **context):
+    """A staff console page (with the sign-out button's form) and its status."""
+    return render_template(template, logout_form=ButtonForm(), **context), status
+
+
+def page_of(name, total, per_page):
+    """This request's page of a list (?<name>=N, from 1) as {"number", "pages", "offset", "limit"}."""
+    pages = max(1, -(-total // per_page))
+    number = min(max(request.args.get(name, 1, type=int), 1), pages)
+    return {"name": name, "number": number, "pages": pages, "offset": (number - 1) * per_page, "limit": per_page}
+
+
+def expired_page():
+    """After a failed CSRF check (the page was open too long): try again."""
+    return error_page(400, _("Please try again"), _("This page expired. Please go back, reload it and try again."))
+
+
+def event_or_404(event_id):
+    """An event's values, or 404."""
+    event = events.event_values(event_id)
+    if event is None:
+        abort(404)
+    return event

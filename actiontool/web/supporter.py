@@ -1,0 +1,101 @@
+"""The supporter's pages: landing, the letter form, the preview and the PDF."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from actiontool import lookup
+from actiontool.forms import LetterForm, SendForm
+from actiontool.i18n import current_language
+from actiontool.letters.content import compose, default_letter_language
+from actiontool.letters.store import save_letter
+from actiontool.printing.pdf import letter_pdf
+from actiontool.web.pages import expired_page, letter_or_404, lookup_failed_context
+
+bp = Blueprint("views", __name__)
+
+
+@bp.get("/")
+def index():
+    """What Secure Communities and ICE holds are, what the letter asks, and the way in."""
+    return render_template("index.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    """What we collect, who receives what, how long we keep it: each sentence true of the code."""
+    return render_template("privacy.html", retention_days=int(current_app.config["RETENTION_DAYS"]))
+
+
+@bp.route("/write", methods=["GET", "POST"])
+def write():
+    """The letter form: find the supporter's district, then save the letter and show it."""
+    form = LetterForm()
+    if not form.is_submitted():
+        form.letter_language.data = default_letter_language(current_language())
+        return render_template("write.html", form=form)
+    if not form.validate():
+        return render_template("write.html", form=form), 422
+    if form.website.data:
+        # A bot filled the hidden field: it gets a page, and nothing is looked up or saved.
+        return redirect(url_for("views.index"))
+
+    values = form.data
+    try:
+        district, official = lookup.resolve(values)
+    except lookup.LookupFailed as failure:
+        return _lookup_failed(form, failure)
+
+    token = save_letter(values, official, district, current_language())
+    return redirect(url_for("views.letter", token=token))
+
+
+def _lookup_failed(form, failure):
+    """The form again, with what was typed, the outcome explained and the way forward."""
+    context = lookup_failed_context(form, failure)
+    return render_template("write.html", form=form, **context), (200 if context else 422)
+
+
+@bp.get("/letters/<token>")
+def letter(token):
+    """The preview: exactly the text the official will receive."""
+    letter = letter_or_404(token)
+    form = SendForm(email=letter["email"] or None)
+    return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form)
+
+
+@bp.get("/letters/<token>.pdf")
+def letter_as_pdf(token):
+    """The letter as a printable US-Letter PDF."""
+    letter = letter_or_404(token)
+    response = make_response(letter_pdf(letter, compose(letter)))
+    response.headers["Content-Type"] = "application/pdf"
+    filename = f"letter-king-county-district-{letter['district']}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error):
+    """The letter form open too long: shown again with what was typed and a fresh token."""
+    if request.endpoint != "views.write":
+        return expired_page()
+    form = LetterForm()
+    form.validate()
+    return render_template(
+        "write.html", form=form, outcome="expired",
+        outcome_message=_("This page was open for a while, so for your safety "
+                          "please check your details and press the button again."),
+    ), 400
+
+
+def init_app(app):
+    app.register_blueprint(bp)

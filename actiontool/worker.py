@@ -1,0 +1,112 @@
+"""The worker loop (`actiontool worker`): deliver mail, run print jobs, purge old data, until stopped."""
+
+import fcntl
+import os
+import signal
+import time
+from contextlib import contextmanager
+
+from flask import current_app
+
+from actiontool import retention
+from actiontool.mail.outbox import deliver_due
+from actiontool.models import DATABASE_AWAY, db, discard_failed_transaction
+from actiontool.printing import jobs
+
+
+@contextmanager
+def single_worker_lock(app):
+    """On SQLite only one worker may run: a second one gets False and should exit."""
+    if db.engine.dialect.name != "sqlite":
+        yield True
+        return
+    # The lock sits beside the database file: one worker per database, wherever it lives.
+    path = (db.engine.url.database or os.path.join(app.instance_path, "memory")) + ".worker.lock"
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# Seconds between tries while the database is away: doubling from the first, never past the last.
+DATABASE_BACKOFF = (1.0, 60.0)
+
+
+def _one_pass(app, once, next_purge):
+    """Purge when due, clean up old PDFs, deliver what is due, print one job; return (counts, printed)."""
+    if not once and time.monotonic() >= next_purge[0]:
+        retention.purge(app.config)
+        next_purge[0] = time.monotonic() + 24 * 3600
+    jobs.clean_up()  # cheap, and a PDF must not outlive its day by much
+    counts = deliver_due(app.config)
+    printed = jobs.run_next(between_chunks=lambda: _deliver_while_printing(app.config))
+    if once:
+        while printed:
+            printed = jobs.run_next(between_chunks=lambda: _deliver_while_printing(app.config))
+    return counts, printed
+
+
+def _deliver_while_printing(config):
+    """Mail due in the middle of a print run goes out now; a failure here is the next pass's, not the print's."""
+    try:
+        deliver_due(config)
+    except Exception:
+        current_app.logger.exception("delivering between print chunks failed; the next pass tries again")
+        db.session.rollback()
+
+
+def _sleep(seconds, stopping):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not stopping:
+        time.sleep(0.2)
+
+
+def run_worker(app, once=False, echo=print):
+    """Deliver until stopped (SIGTERM or Ctrl-C finish the current message first).
+
+    When the database is away the worker says so, waits (1 s, doubling up to a minute) and carries on;
+    nothing it had claimed is lost, since every outcome is committed on its own. `--once` exits 3.
+    """
+    stopping = []
+    if not once:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stopping.append(True))
+    with single_worker_lock(app) as alone:
+        if not alone:
+            echo("Another worker is already running on this SQLite database; exiting.")
+            return 1
+        poll = float(app.config["WORKER_POLL_SECONDS"])
+        next_purge, backoff = [0.0], DATABASE_BACKOFF[0]
+        if not once:
+            echo(f"Worker started: delivering email and print jobs every {poll:g} s.")
+        while not stopping:
+            try:
+                counts, printed = _one_pass(app, once, next_purge)
+            except DATABASE_AWAY as error:
+                discard_failed_transaction()
+                app.logger.error("database unavailable (%s); trying again in %.0f s",
+                                 error.__class__.__name__, backoff)
+                if once:
+                    echo("The database is unavailable; nothing was delivered.")
+                    return 3
+                _sleep(backoff, stopping)
+                backoff = min(backoff * 2, DATABASE_BACKOFF[1])
+                continue
+            if backoff != DATABASE_BACKOFF[0]:
+                app.logger.warning("database is back; delivering again")
+                backoff = DATABASE_BACKOFF[0]
+            if once:
+                echo("Delivered: {sent} sent, {retry} to retry, {failed} failed, "
+                     "{reminders} reminders queued.".format(**counts))
+                return 0
+            if printed:
+                continue
+            db.session.remove()
+            _sleep(poll, stopping)
+        return 0
