@@ -15,7 +15,7 @@ import pytest
 from actiontool import create_app
 from actiontool.mail import confirmation
 from actiontool.models import Letter, OutboxMessage, db
-from tests.conftest import (
+from tests.helpers import (
     HOME,
     ask_to_email,
     confirm,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import HOME, csrf_token, letter_form, letter_token, submit_letter, text
+from tests.helpers import HOME, csrf_token, letter_form, letter_token, submit_letter, text
 
 CANNOT_READ = {"en": "We could not read that", "es": "No pudimos leer eso"}
 

@@ -25,7 +25,7 @@ from tests.browser import (  # noqa: F401 - fixtures
     live_server,
     new_context,
 )
-from tests.conftest import HOME, TWO_DISTRICTS, UNKNOWN
+from tests.helpers import HOME, TWO_DISTRICTS, UNKNOWN
 
 SPANISH_PO = ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 
@@ -367,7 +367,7 @@ def test_axe_finds_no_violations(new_context, axe_source, name):
 
 
 def test_axe_finds_no_violations_on_the_confirmation_and_sent_pages(new_context, axe_source, app, smtp):
-    from tests.conftest import confirmation_link, run_worker
+    from tests.helpers import confirmation_link, run_worker
 
     page = new_context(java_script_enabled=True, bypass_csp=True).new_page()
     _check_email(page)

@@ -28,7 +28,7 @@ from tests.browser import (  # noqa: F401 - fixtures
     live_server,
     new_context,
 )
-from tests.conftest import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, run_worker
+from tests.helpers import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, run_worker
 
 READY_TIMEOUT_MS = 30_000  # the worker renders the PDF while the page waits
 

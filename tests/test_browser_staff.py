@@ -21,7 +21,7 @@ from tests.browser import (  # noqa: F401 - fixtures
     live_server,
     new_context,
 )
-from tests.conftest import ROSTER, STAFF_PASSWORD, add_user, replace_field, submit_letter
+from tests.helpers import ROSTER, STAFF_PASSWORD, add_user, replace_field, submit_letter
 
 STAFF = "staff@campaign.test"
 

@@ -17,7 +17,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from actiontool.models import Letter, OutboxMessage, db
-from tests.conftest import (
+from tests.helpers import (
     ROSTER,
     ask_to_email,
     confirm,

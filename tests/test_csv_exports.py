@@ -18,7 +18,7 @@ from actiontool.models import Letter, db, utcnow
 from actiontool.officials import councilmember_for
 from actiontool.reports import cell_value, spreadsheet_cell
 from actiontool.roster import apply_roster, roster_rows
-from tests.conftest import (
+from tests.helpers import (
     ask_to_email,
     confirm,
     confirmation_link,

@@ -14,7 +14,7 @@ import pytest
 
 from actiontool import create_app
 from actiontool.models import db
-from tests.conftest import HOME, letter_token, submit_letter, text
+from tests.helpers import HOME, letter_token, submit_letter, text
 from tests.tcp_proxy import TcpProxy
 from tests.test_delivery import BARON, queue_letters, wait_for, worker_env
 

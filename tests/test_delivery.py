@@ -30,7 +30,7 @@ from actiontool.mail import outbox
 from actiontool.mail.transport import FileTransport, SmtpTransport, open_transport
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
 from actiontool.officials import councilmember_for, recipient_snapshot
-from tests.conftest import ask_to_email, confirm, confirmation_link, letter_token, run_worker, submit_letter
+from tests.helpers import ask_to_email, confirm, confirmation_link, letter_token, run_worker, submit_letter
 from tests.smtp_server import SmtpServer
 
 ACTIONTOOL = Path(sys.executable).with_name("actiontool")  # the console script of this venv

@@ -27,7 +27,7 @@ from email.policy import default as default_policy
 
 import pytest
 
-from tests.conftest import ask_to_email, confirm, confirmation_link, letter_token, run_worker, submit_letter
+from tests.helpers import ask_to_email, confirm, confirmation_link, letter_token, run_worker, submit_letter
 from tests.test_email_messages import (
     CAMPAIGN,
     KINDS,

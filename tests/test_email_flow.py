@@ -1,7 +1,7 @@
 """The whole email path through real servers: ask, confirm by the emailed link, deliver."""
 
 from actiontool.models import Letter, db
-from tests.conftest import ask_to_email, confirm, confirmation_link, letter_token, run_worker, submit_letter
+from tests.helpers import ask_to_email, confirm, confirmation_link, letter_token, run_worker, submit_letter
 
 
 def test_confirmed_letter_reaches_the_official_with_reply_to_the_supporter(app, client, smtp):

@@ -19,7 +19,7 @@ import pytest
 
 from actiontool.mail import outbox
 from actiontool.models import Letter, OutboxMessage, db, utcnow
-from tests.conftest import (
+from tests.helpers import (
     ask_to_email,
     confirm,
     confirmation_link,
@@ -28,7 +28,7 @@ from tests.conftest import (
     run_worker,
     submit_letter,
 )
-from tests.conftest import text as page_text
+from tests.helpers import text as page_text
 
 CAMPAIGN = "Stop ICE's Insecure Communities"
 MAIL_FROM = "letters@campaign.test"

@@ -16,7 +16,7 @@ import pytest
 from flask_babel import force_locale, gettext, ngettext
 
 from actiontool.models import Event, Letter, LetterStatus, OutboxMessage, PrintJob, SheetRow, db, utcnow
-from tests.conftest import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, csrf_token, run_worker, submit_letter
+from tests.helpers import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, csrf_token, run_worker, submit_letter
 
 EN_HEADER = "name,street,city,zip,language,email,phone,note,district"
 ES_HEADER = "nombre,calle,ciudad,codigo_postal,idioma,correo,telefono,nota,distrito"

@@ -1,7 +1,7 @@
 """Failed deliveries: listed for staff with the mail server's answer; sent again or cancelled."""
 
 from actiontool.models import Letter, Official, db
-from tests.conftest import ask_to_email, confirm, confirmation_link, csrf_token, letter_token, run_worker, submit_letter
+from tests.helpers import ask_to_email, confirm, confirmation_link, csrf_token, letter_token, run_worker, submit_letter
 
 BARON = "Jorge.Baron@kingcounty.gov"
 

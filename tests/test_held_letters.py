@@ -15,7 +15,7 @@ import pytest
 
 from actiontool.models import Letter, OutboxMessage, db
 from actiontool.roster import apply_roster, parse_roster, roster_rows
-from tests.conftest import (
+from tests.helpers import (
     CANVASSER,
     ROSTER,
     add_user,

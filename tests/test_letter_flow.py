@@ -1,6 +1,6 @@
 """The supporter's path: address -> council member -> letter -> preview -> PDF."""
 
-from tests.conftest import submit_letter
+from tests.helpers import submit_letter
 
 
 def test_supporter_gets_a_letter_to_their_own_councilmember(client):

@@ -5,7 +5,7 @@ import html as htmllib
 import pytest
 
 from actiontool.models import Letter, db
-from tests.conftest import csrf_token, letter_form, submit_letter
+from tests.helpers import csrf_token, letter_form, submit_letter
 
 HOSTILE = '<b>bold</b><script>alert("x")</script>'
 

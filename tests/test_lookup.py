@@ -5,7 +5,8 @@ import json
 import pytest
 
 from actiontool.models import Letter, LookupCacheEntry, db
-from tests.conftest import (
+from tests.fake_services import Closed, districts_geojson
+from tests.helpers import (
     HOME,
     NO_DISTRICT,
     PIERCE,
@@ -14,7 +15,6 @@ from tests.conftest import (
     UNKNOWN,
     submit_letter,
 )
-from tests.fake_services import Closed, districts_geojson
 
 
 def lookup(client, address, lang="en"):

@@ -12,7 +12,7 @@ from wtforms.widgets import html_params
 
 from actiontool import forms
 from actiontool.forms import LetterForm, html_attributes
-from tests.conftest import submit_letter
+from tests.helpers import submit_letter
 
 # A value of every kind html_params meets: text with markup and quotes, numbers, booleans, lazy strings.
 ATTRIBUTE_SETS = [

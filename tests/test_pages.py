@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 
 from actiontool import create_app
 from actiontool.config import ConfigurationError
-from tests.conftest import HOME, submit_letter, text
+from tests.helpers import HOME, submit_letter, text
 
 
 def test_lang_parameter_switches_and_is_remembered(client):

@@ -26,7 +26,7 @@ from fontTools.ttLib import TTFont
 import actiontool
 from actiontool.letters.content import local_date
 from actiontool.printing.pdf import StaticFilesOnly, renderer
-from tests.conftest import submit_letter
+from tests.helpers import submit_letter
 
 STATIC = Path(actiontool.__file__).resolve().parent / "static"
 

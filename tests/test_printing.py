@@ -8,7 +8,7 @@ import pypdf
 import pytest
 
 from actiontool.printing.batch import delivery_order, surname_key
-from tests.conftest import HOME
+from tests.helpers import HOME
 
 HEADER = "name,street,city,zip,language,email,phone,note,district\n"
 
@@ -180,7 +180,7 @@ def test_mail_that_falls_due_during_a_long_print_run_goes_out_before_the_run_end
 
     from actiontool.models import Letter, OutboxMessage, PrintJob, db, utcnow
     from actiontool.printing import jobs
-    from tests.conftest import ask_to_email, letter_token, run_worker, submit_letter
+    from tests.helpers import ask_to_email, letter_token, run_worker, submit_letter
 
     token = letter_token(submit_letter(client))
     assert ask_to_email(client, token, email="waiting@example.org").status_code == 200

@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from actiontool import privacy
 from actiontool.models import db
-from tests.conftest import HOME, confirmation_link, run_worker
+from tests.helpers import HOME, confirmation_link, run_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ import pytest
 
 from actiontool.models import Official, db
 from actiontool.roster import export_roster, roster_rows
-from tests.conftest import ROSTER
+from tests.helpers import ROSTER
 
 
 def write(tmp_path, text, name="officials.csv"):
@@ -111,7 +111,7 @@ def test_every_problem_is_reported_not_just_the_first(runner, tmp_path):
 
 
 def test_removed_office_is_deleted_and_letters_keep_their_recipient(app, client, runner, tmp_path):
-    from tests.conftest import submit_letter
+    from tests.helpers import submit_letter
 
     token = submit_letter(client).headers["Location"].rsplit("/", 1)[1]
     without_executive = "".join(ROSTER.splitlines(keepends=True)[:-1])

@@ -4,7 +4,7 @@ import pytest
 
 from actiontool import create_app
 from actiontool.models import LoginFailure, User, db
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 
 PASSWORD = "correct horse battery"
 

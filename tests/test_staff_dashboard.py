@@ -4,7 +4,8 @@ import datetime as dt
 import json
 
 from actiontool.models import Letter, db, utcnow
-from tests.conftest import (
+from tests.fake_services import districts_geojson
+from tests.helpers import (
     add_user,
     ask_to_email,
     confirm,
@@ -14,7 +15,6 @@ from tests.conftest import (
     sign_in,
     submit_letter,
 )
-from tests.fake_services import districts_geojson
 
 
 def signed_in(app, runner, role="staff"):

@@ -15,7 +15,7 @@ import pytest
 
 from actiontool.models import Official, RosterRevision, db
 from actiontool.roster import apply_roster, check_against_county, export_roster, parse_roster, roster_rows
-from tests.conftest import ROSTER, STAFF, csrf_token, replace_field, text
+from tests.helpers import ROSTER, STAFF, csrf_token, replace_field, text
 
 # ---------------------------------------------------------------- helpers
 

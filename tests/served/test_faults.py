@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import HOME
+from tests.helpers import HOME
 from tests.served.pages import before_value, plain_text, redirect_path, run_id, say, visible
 from tests.tcp_proxy import TcpProxy
 

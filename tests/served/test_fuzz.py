@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actiontool import create_app, forms
-from tests.conftest import HOME, ROSTER, TWO_DISTRICTS, csrf_token
+from tests.helpers import HOME, ROSTER, TWO_DISTRICTS, csrf_token
 from tests.served.harness import ROOT, ServedApp
 from tests.served.pages import plain_text, redirect_path, run_id
 

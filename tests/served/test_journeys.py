@@ -11,7 +11,7 @@ import secrets
 
 import pytest
 
-from tests.conftest import HOME, csrf_token, replace_field
+from tests.helpers import HOME, csrf_token, replace_field
 from tests.served.pages import (
     LANGUAGES,
     before_value,

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.conftest import HOME
+from tests.helpers import HOME
 from tests.served.pages import redirect_path, run_id
 
 pytestmark = pytest.mark.served

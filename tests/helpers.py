@@ -1,0 +1,141 @@
+"""What many tests share: the addresses the stand-in services know, and the way a browser fills in forms
+(CSRF token included), signs in and runs the worker."""
+
+import csv
+import html
+import io
+import re
+from pathlib import Path
+
+from tests.fake_services import OUTSIDE_POINT, census_match, district_center
+
+ROOT = Path(__file__).resolve().parent.parent
+ROSTER = (ROOT / "officials.csv").read_text(encoding="utf-8")
+# Addresses the fake geocoder knows. ZIP 98104 is in King County; the districts are synthetic.
+HOME = {"street": "100 Main St", "city": "Seattle", "zip": "98104"}  # district 4
+TWO_DISTRICTS = {"street": "1 Twin St", "city": "Seattle", "zip": "98104"}  # districts 1 and 5
+TWO_SAME_DISTRICT = {"street": "2 Twin St", "city": "Seattle", "zip": "98104"}  # both in 3
+PIERCE = {"street": "5 Border Rd", "city": "Auburn", "zip": "98092"}  # ZIP crosses the line
+NO_DISTRICT = {"street": "9 Lake Rd", "city": "Seattle", "zip": "98104"}  # county, no district
+UNKNOWN = {"street": "77 Nowhere Ln", "city": "Seattle", "zip": "98104"}
+
+
+def register_addresses(geocoder):
+    geocoder.clear_addresses()
+    geocoder.add_address(**HOME, matches=[census_match("100 MAIN ST, SEATTLE, WA, 98104",
+                                                       *district_center("4"))])
+    geocoder.add_address(**TWO_DISTRICTS, matches=[
+        census_match("1 TWIN ST N, SEATTLE, WA, 98104", *district_center("1")),
+        census_match("1 TWIN ST S, SEATTLE, WA, 98104", *district_center("5")),
+    ])
+    lon, lat = district_center("3")
+    geocoder.add_address(**TWO_SAME_DISTRICT, matches=[
+        census_match("2 TWIN ST E, SEATTLE, WA, 98104", lon, lat),
+        census_match("2 TWIN ST W, SEATTLE, WA, 98104", lon + 0.01, lat),
+    ])
+    geocoder.add_address(**PIERCE, matches=[
+        census_match("5 BORDER RD, AUBURN, WA, 98092", -122.2, 47.25, county="053",
+                     county_name="Pierce County")])
+    geocoder.add_address(**NO_DISTRICT, matches=[
+        census_match("9 LAKE RD, SEATTLE, WA, 98104", *OUTSIDE_POINT)])
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the form has no CSRF token"
+    return match.group(1)
+
+
+def letter_form(**fields):
+    """A complete, valid submission of the letter form, with `fields` overriding."""
+    values = {"name": "José Núñez", "email": "", **HOME, "note": "",
+              "letter_language": "en"}
+    values.update(fields)
+    return values
+
+
+def letter_token(response):
+    """The letter token from the redirect after a successful submission."""
+    assert response.status_code == 302, response.status_code
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def ask_to_email(client, token, email="jose@example.org", **fields):
+    """Press "Send by email" on the preview page, the way a browser does."""
+    page = client.get(f"/letters/{token}")
+    data = {"email": email, "csrf_token": csrf_token(page.get_data(as_text=True)), **fields}
+    return client.post(f"/letters/{token}/send", data=data)
+
+
+def run_worker(app):
+    """`actiontool worker --once`, through the real CLI."""
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    if result.exc_info and result.exc_info[0] is not SystemExit:
+        raise result.exc_info[1]
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def confirmation_link(message):
+    """The confirmation link in a confirmation email's plain-text part."""
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"http://letters\.campaign\.test(/confirm/\S+)", text)
+    assert match, text
+    return match.group(1)
+
+
+def confirm(client, path):
+    """Open the emailed link and press the confirm button (following the redirect)."""
+    page = client.get(path)
+    return client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))},
+                       follow_redirects=True)
+
+
+def submit_letter(client, lang="en", **fields):
+    """Open the form the way a browser does, then send it back with its CSRF token."""
+    page = client.get(f"/write?lang={lang}")
+    data = letter_form(**fields)
+    data["csrf_token"] = csrf_token(page.get_data(as_text=True))
+    return client.post("/write", data=data)
+
+
+def text(response):
+    """A page as a reader sees it: tags dropped, entities decoded, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+
+
+def replace_field(text_, line_no, column, value):
+    """CSV text with one field of one line (1 = header) replaced, via the csv module."""
+    rows = list(csv.reader(io.StringIO(text_, newline="")))
+    rows[line_no - 1][rows[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def add_user(runner, email, role, password=STAFF_PASSWORD):
+    """`actiontool users add EMAIL --role ROLE`, the password on standard input."""
+    return runner.invoke(args=["users", "add", email, "--role", role], input=password + "\n")
+
+
+STAFF = "staff@campaign.test"
+CANVASSER = "canvasser@campaign.test"
+
+
+def signed_in_client(app, runner, email, role):
+    """A test client signed in, through the login page, as a new user with `role`."""
+    assert add_user(runner, email, role).exit_code == 0
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return client
+
+
+def sign_in(client, email, password=STAFF_PASSWORD, **request_options):
+    """Sign in through the login page, CSRF token included; returns the POST's response."""
+    page = client.get("/staff/login")
+    return client.post("/staff/login", data={"email": email, "password": password,
+                                             "csrf_token": csrf_token(page.get_data(as_text=True))},
+                       **request_options)
