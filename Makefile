@@ -30,6 +30,7 @@ shell: setup
 
 test: setup db roster browser-deps
 	$(BIN)/ruff check actiontool tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 setup: $(VENV)/.installed system-deps translations $(SECRET)

@@ -7,13 +7,22 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from actiontool import accounts, retention, roster
+from actiontool import accounts, lookup, retention, roster, uploads
 from actiontool.canvassing import sheets
 from actiontool.lookup import districts
 from actiontool.lookup.county_layer import DistrictLayer
 from actiontool.lookup.service import ServiceUnavailable
 from actiontool.printing import batch, jobs
 from actiontool.worker import run_worker
+
+
+def _csv_file(path):
+    """A CSV file's text, read as uploads are (UTF-8, a byte-order mark dropped), or a one-line error."""
+    try:
+        with open(path, "rb") as source:
+            return uploads.csv_text(source)
+    except uploads.NotText as error:
+        raise click.ClickException(f"{path}: {error}") from None
 
 
 @click.group("roster")
@@ -31,8 +40,7 @@ def roster_import(path, dry_run, if_empty):
     if if_empty and not roster.roster_is_empty():
         click.echo("The roster already has officials; nothing imported.")
         return
-    with open(path, encoding="utf-8", newline="") as source:
-        text = source.read()
+    text = _csv_file(path)
     try:
         rows = roster.parse_roster(text)
     except roster.RosterInvalid as error:
@@ -87,9 +95,8 @@ def roster_restore(revision_id):
 @with_appcontext
 def roster_check():
     """Compare the councilmembers with the county's GIS layer (COUNCILMEM, EMAIL); change nothing."""
-    layer = DistrictLayer(current_app.config["DISTRICT_LAYER_URL"], timeout=30)
     try:
-        members = layer.members()
+        members = lookup.county_members(timeout=30)
     except ServiceUnavailable as error:
         raise click.ClickException(f"Could not read the county layer: {error}") from error
     differences = roster.check_against_county(roster.roster_rows(), members)
@@ -209,8 +216,7 @@ def purge():
 @with_appcontext
 def print_sheet(sheet, output, language):
     """Letters for every signer of a sign-up sheet (CSV), in one PDF sorted for delivery."""
-    with open(sheet, encoding="utf-8-sig", newline="") as source:
-        letters, problems = sheets.read_signers(source.read(), default_language=language)
+    letters, problems = sheets.read_signers(_csv_file(sheet), default_language=language)
     for problem in problems:
         click.echo(f"{sheet}:{problem}", err=True)
     if not letters:

@@ -25,14 +25,25 @@ def councilmember_for(district):
     )
 
 
-def holder_of(letter):
-    recipient = letter.recipient
+def holder_of(recipient):
+    """Whoever holds the office a letter's recipient held (an Official), or None when nobody does."""
     return db.session.scalar(db.select(Official).where(
         Official.office == recipient["office"], Official.district == recipient["district"]))
 
 
-def official_changed(letter):
-    """Whether the person the letter was written to no longer holds its office (name or email)."""
-    official = letter.official
-    return official is None or official.name != letter.recipient["name"] or \
-        official.email != letter.recipient.get("email", "")
+# "The same official", in one place. `before` and `now` are plain dicts with a name and an email (a
+# recipient snapshot, a roster row) or an Official; None is nobody.
+
+def same_person(before, now):
+    """The same person holds the office: a letter to `before` may go to `now` (at their current email)."""
+    return now is not None and _value(now, "name") == _value(before, "name")
+
+
+def same_official(before, now):
+    """The same person at the same email: a letter addressed to `before` can go out exactly as written.
+    Anything else (a new person, or a new email) holds letters waiting for them until staff decide."""
+    return same_person(before, now) and (_value(now, "email") or "") == (_value(before, "email") or "")
+
+
+def _value(official, key):
+    return official[key] if isinstance(official, dict) else getattr(official, key)

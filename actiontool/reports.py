@@ -11,6 +11,7 @@ import io
 import itertools
 import re
 
+from markupsafe import Markup, escape
 from sqlalchemy import func, or_
 
 from actiontool.models import Letter, LetterStatus, db, utcnow
@@ -58,8 +59,6 @@ def summary(days=30, today=None):
 
 def bar_chart_svg(per_day, width=640, height=160, label=""):
     """A bar chart of (date, count) pairs as an SVG string, drawn here: no chart library."""
-    from markupsafe import Markup, escape
-
     peak = max((count for _, count in per_day), default=0) or 1
     bar = width / max(len(per_day), 1)
     bars = []

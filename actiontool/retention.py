@@ -28,8 +28,8 @@ def purge(config, now=None):
         .values(name="", email="", phone="", street="", city="", zip="", note="", opt_in=False,
                 purged_at=now))
     rows = db.session.execute(db.delete(SheetRow).where(SheetRow.created_at < cutoff))
-    db.session.commit()
     cache = LookupCache(config["SECRET_KEY"], config["LOOKUP_CACHE_DAYS"]).prune()
+    db.session.commit()
     return {"letters": result.rowcount, "sheet_rows": rows.rowcount, "lookups": cache,
             "mail_files": _purge_mail_files(config["MAIL_URL"], cutoff)}
 

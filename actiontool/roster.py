@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from actiontool.mail.held import hold_letters
 from actiontool.models import Official, RosterRevision, db
+from actiontool.officials import same_official
 from actiontool.reports import cell_value, csv_text
 
 COLUMNS = (
@@ -101,8 +102,6 @@ def sort_key(row):
 def parse_roster(text):
     """Validate a whole roster file; return its rows as dicts, or raise RosterInvalid."""
     problems = []
-    if text.startswith("\ufeff"):
-        text = text[1:]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [c for c in COLUMNS if c not in header]
@@ -223,7 +222,7 @@ def apply_roster(rows, author="command line", action="import"):
             if official is None:
                 db.session.add(Official(**values))
                 continue
-            if official.name != row["name"] or official.email != row["email"]:
+            if not same_official(official, row):
                 hold_letters(official)
             for key, value in values.items():
                 setattr(official, key, value)

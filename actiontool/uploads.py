@@ -1,4 +1,5 @@
-"""Uploaded CSV files (rosters, sign-up sheets): their text, or a translated reason they have none."""
+"""CSV files (rosters, sign-up sheets), uploaded or named on the command line: their text, or a translated
+reason they have none. The one place a CSV file's bytes become text."""
 
 from flask_babel import gettext as _
 
@@ -8,7 +9,7 @@ class NotText(ValueError):
 
 
 def csv_text(upload):
-    """The text of an uploaded file (a byte-order mark dropped).
+    """The text of a file (anything with .read() giving bytes), a byte-order mark dropped.
 
     Raises NotText for anything else: another encoding, or NUL bytes, which a
     spreadsheet file or a UTF-16 "Unicode text" export holds and no CSV does.

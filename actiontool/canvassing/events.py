@@ -6,14 +6,12 @@ through the normal outbox.
 """
 
 import datetime as dt
-import secrets
 
 from actiontool.canvassing import sheets
 from actiontool.letters.content import COUNTY_TIME_ZONE
-from actiontool.letters.store import letter_dict
+from actiontool.letters.store import letter_dict, new_letter
 from actiontool.mail import outbox
 from actiontool.models import Event, Letter, LetterStatus, Official, SheetRow, db, utcnow
-from actiontool.officials import recipient_snapshot
 
 
 def create_event(name, date, place, author):
@@ -51,7 +49,7 @@ def add_signer(event_id, values, official, district, email_it, sheet_row_id=None
         if gone.rowcount != 1:
             db.session.rollback()
             return None
-    letter = _letter(event_id, values, official, district)
+    letter = new_letter(values, official, district, values.get("ui_language", "en"), event_id=event_id)
     if email_it and letter.email and official.email:
         letter.status, letter.confirmed_at = LetterStatus.QUEUED, utcnow()
         outbox.enqueue(letter, outbox.TO_OFFICIAL)
@@ -65,8 +63,8 @@ def add_sheet(event_id, letters, problems, ui_language):
     Sheet letters are never emailed: nobody saw the signer agree to it.
     """
     for values in letters:
-        _letter(event_id, dict(values, letter_language=values["language"], ui_language=ui_language),
-                db.session.get(Official, values["official_id"]), values["district"])
+        new_letter(dict(values, letter_language=values["language"]), db.session.get(Official, values["official_id"]),
+                   values["district"], ui_language, event_id=event_id)
     for problem in problems:
         if problem.cells is not None:
             db.session.add(SheetRow(event_id=event_id, line=problem.line, cells=problem.cells,
@@ -97,18 +95,6 @@ def look_up_kept_rows(event_id, default_language, ui_language, budget):
                 cells=problem.cells, lookup_problem=problem.lookup_problem))
             db.session.commit()
     return added
-
-
-def _letter(event_id, values, official, district):
-    letter = Letter(
-        token=secrets.token_urlsafe(24), official_id=official.id, recipient=recipient_snapshot(official),
-        district=district, name=values["name"], email=values.get("email") or "", phone=values.get("phone") or "",
-        street=values["street"], city=values["city"], zip=values["zip"], note=values.get("note") or "",
-        language=values["letter_language"], ui_language=values.get("ui_language", "en"),
-        event_id=event_id, status=LetterStatus.WRITTEN,
-    )
-    db.session.add(letter)
-    return letter
 
 
 def sheet_rows(event_id, offset=0, limit=None):

@@ -15,8 +15,9 @@ from werkzeug.datastructures import MultiDict
 
 from actiontool import lookup
 from actiontool.forms import EventSignerForm
+from actiontool.letters.content import draft
 from actiontool.models import utcnow
-from actiontool.officials import councilmember_for, recipient_snapshot
+from actiontool.officials import recipient_snapshot
 
 COLUMNS = ("name", "street", "city", "zip", "language", "email", "phone", "note", "district")
 REQUIRED_COLUMNS = ("name", "street", "city", "zip")
@@ -49,7 +50,6 @@ class SignerProblem:
         return f"line {self.line}: " + "; ".join(self.messages)
 
 
-NO_COUNCILMEMBER = "no_councilmember"
 NOT_LOOKED_UP = "not_looked_up"  # the request's time for lookups ran out first
 
 
@@ -83,11 +83,9 @@ def problem_messages(cells, lookup_problem, default_language):
     form = _row_form(cells, default_language)
     if not form.validate():
         return field_problems(form)
-    if lookup_problem == NO_COUNCILMEMBER:
-        return (str(_l("no councilmember for district(s) %(districts)s", districts=form.district.data or "?")),)
     if lookup_problem == NOT_LOOKED_UP:
         return (str(_l("The address is not looked up yet.")),)
-    return (lookup.LookupFailed(lookup_problem or lookup.UNAVAILABLE).message,)
+    return (lookup.LookupFailed(lookup_problem or lookup.UNAVAILABLE, district=form.district.data).message,)
 
 
 def _row_form(cells, default_language):
@@ -120,25 +118,17 @@ def check_row(line, cells, default_language, budget):
     form = _row_form(cells, default_language)
     if not form.validate():
         return None, SignerProblem(line, field_problems(form), cells)
-    district = form.district.data
-    if not district:
-        if not budget.allows():
-            return None, SignerProblem(line, problem_messages(cells, NOT_LOOKED_UP, default_language), cells,
-                                       NOT_LOOKED_UP)
-        try:
-            district = lookup.finder().find(form.street.data, form.city.data, form.zip.data).district
-        except lookup.LookupFailed as failure:
-            return None, SignerProblem(line, (failure.message,), cells, failure.code)
-    official = councilmember_for(district)
-    if official is None:
-        return None, SignerProblem(line, problem_messages(cells, NO_COUNCILMEMBER, default_language),
-                                   dict(cells, district=district), NO_COUNCILMEMBER)
-    return {
-        "name": form.name.data, "email": form.email.data or "", "phone": form.phone.data or "",
-        "street": form.street.data, "city": form.city.data, "zip": form.zip.data, "note": form.note.data or "",
-        "language": form.letter_language.data, "district": district, "official_id": official.id,
-        "recipient": recipient_snapshot(official), "created_at": utcnow(), "line": line,
-    }, None
+    if not form.district.data and not budget.allows():
+        return None, SignerProblem(line, problem_messages(cells, NOT_LOOKED_UP, default_language), cells,
+                                   NOT_LOOKED_UP)
+    try:
+        found = lookup.resolve(form.data)
+    except lookup.LookupFailed as failure:
+        # A district with nobody in the roster is kept on the row, so the fix page shows it chosen.
+        kept = dict(cells, district=failure.district) if failure.district else cells
+        return None, SignerProblem(line, (failure.message,), kept, failure.code)
+    letter = draft(form.data, recipient_snapshot(found.official), found.district, utcnow())
+    return dict(letter, official_id=found.official.id, line=line), None
 
 
 def read_signers(text, default_language="en", budget=None, max_rows=None, max_problems=None):
@@ -147,8 +137,6 @@ def read_signers(text, default_language="en", budget=None, max_rows=None, max_pr
     A sheet of more than `max_rows` signers is one sheet-wide problem: nothing in it is looked up.
     Reading stops at the row that makes more than `max_problems` problems (the caller refuses the sheet).
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if reader.fieldnames:
         reader.fieldnames = [FROM_SPANISH.get(name.strip().lower(), name.strip().lower())

@@ -75,3 +75,12 @@ def compose(letter):
         with force_locale(language):
             parts.append(render_template(TEMPLATE.format(language=language), **context))
     return Markup("\n".join(parts))
+
+
+def draft(values, recipient, district, created_at):
+    """A letter that is not stored (a sign-up sheet's row, a blank letter for paper) as the plain dict
+    compose() and a print run take: the same keys letters.store.letter_dict gives a stored one."""
+    return {"name": values["name"], "email": values.get("email") or "", "phone": values.get("phone") or "",
+            "street": values["street"], "city": values["city"], "zip": values["zip"],
+            "note": values.get("note") or "", "language": values["letter_language"], "district": district,
+            "recipient": recipient, "created_at": created_at}

@@ -2,12 +2,13 @@
 
 import secrets
 
-from actiontool.models import Letter, db
+from actiontool.models import Letter, LetterStatus, db
 from actiontool.officials import recipient_snapshot
 
 
-def save_letter(values, official, district, ui_language):
-    """Store a new letter for `official`; return its unguessable token."""
+def new_letter(values, official, district, ui_language, event_id=None):
+    """A new letter to `official`, from a signer form's values, added to the caller's transaction (the
+    caller commits). Every letter is made here: on the public form, at an event, from a sign-up sheet."""
     letter = Letter(
         token=secrets.token_urlsafe(24),
         official_id=official.id,
@@ -15,14 +16,23 @@ def save_letter(values, official, district, ui_language):
         district=district,
         name=values["name"],
         email=values.get("email") or "",
+        phone=values.get("phone") or "",
         street=values["street"],
         city=values["city"],
         zip=values["zip"],
         note=values.get("note") or "",
         language=values["letter_language"],
         ui_language=ui_language,
+        event_id=event_id,
+        status=LetterStatus.WRITTEN,
     )
     db.session.add(letter)
+    return letter
+
+
+def save_letter(values, official, district, ui_language):
+    """Store a supporter's new letter to `official`; return its unguessable token."""
+    letter = new_letter(values, official, district, ui_language)
     db.session.commit()
     return letter.token
 

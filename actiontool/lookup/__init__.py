@@ -1,8 +1,10 @@
-"""From a home address to a King County Council district.
+"""From a home address to a King County Council district and its councilmember.
 
 ZIP code (King County's list) -> Census geocoder -> King County? -> district
-(local polygons when installed, else the county's layer). Every failure is a
-LookupFailed with one of the codes the pages and the API share.
+(local polygons when installed, else the county's layer) -> the roster's
+councilmember. `resolve` is the one way in, for the letter form, the API, the
+event signer form and sign-up sheets. Every failure is a LookupFailed with one
+of the codes they all share.
 """
 
 import csv
@@ -27,6 +29,7 @@ OUTSIDE_COUNTY = "outside_county"
 ZIP_OUTSIDE_COUNTY = "zip_outside_county"
 AMBIGUOUS = "ambiguous"
 UNAVAILABLE = "unavailable"
+NO_COUNCILMEMBER = "no_councilmember"  # a district the roster has nobody for (a vacancy)
 
 
 def _load_zips():
@@ -55,6 +58,10 @@ MESSAGES = {
         "The address service is not answering right now. You can choose your council district "
         "below, or come back in a few minutes."
     ),
+    NO_COUNCILMEMBER: _l(
+        "Our list has no council member for district %(district)s right now, so we cannot address "
+        "this letter yet. Please try again in a few days."
+    ),
 }
 
 
@@ -64,10 +71,21 @@ class DistrictFound:
     matched_address: str
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """Where a letter goes: the district, its councilmember (an Official) and the address the geocoder
+    matched ("" when the district was chosen by hand)."""
+
+    district: str
+    official: object
+    matched_address: str = ""
+
+
 @dataclass
 class LookupFailed(Exception):
     code: str
     candidates: list = field(default_factory=list)
+    district: str = ""
 
     def __str__(self):
         return self.code
@@ -75,7 +93,8 @@ class LookupFailed(Exception):
     @property
     def message(self):
         """What to tell the supporter, in the page's language."""
-        return str(MESSAGES[self.code])
+        return str(MESSAGES[self.code] % {"district": self.district}) if self.code == NO_COUNCILMEMBER \
+            else str(MESSAGES[self.code])
 
 
 def normalise_address(street, city, zip_code):
@@ -164,15 +183,24 @@ def finder():
 
 
 def resolve(values):
-    """(district, councilmember) for a form's values: the district chosen by hand, or looked up.
+    """Resolved(district, councilmember, matched address) for an address form's values (street, city,
+    zip, and optionally the district chosen by hand or the candidate picked among several matches).
 
-    Raises LookupFailed, with UNAVAILABLE when the roster has nobody for the district.
+    Raises LookupFailed; NO_COUNCILMEMBER when the roster has nobody for the district.
     """
-    district = values.get("district")
+    district, matched = values.get("district"), ""
     if not district:
-        district = finder().find(values["street"], values["city"], values["zip"], values.get("candidate")).district
+        found = finder().find(values["street"], values["city"], values["zip"], values.get("candidate"))
+        district, matched = found.district, found.matched_address
     official = councilmember_for(district)
     if official is None:
         current_app.logger.error("roster has no councilmember for district %s", district)
-        raise LookupFailed(UNAVAILABLE)
-    return district, official
+        raise LookupFailed(NO_COUNCILMEMBER, district=district)
+    return Resolved(district, official, matched)
+
+
+def county_members(timeout=None):
+    """The county layer's councilmembers, {"1": {"name", "email"}, ...}, for checking the roster.
+    Raises ServiceUnavailable when the layer does not answer."""
+    config = current_app.config
+    return DistrictLayer(config["DISTRICT_LAYER_URL"], timeout or config["LOOKUP_TIMEOUT"]).members()

@@ -12,7 +12,8 @@ import hmac
 import json
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from actiontool.models import LookupCacheEntry, db, utcnow
 
@@ -40,23 +41,28 @@ class LookupCache:
             return None
 
     def put(self, question, answer):
-        """Remember `answer` (any JSON value) for `question`."""
+        """Remember `answer` (any JSON value) for `question`.
+
+        In a transaction of its own: the lookup's caller may be in the middle of its own work, which
+        this neither commits nor rolls back. Caching is best-effort: if the row cannot be written now
+        (another request cached the same answer at the same moment, or SQLite is busy), the answer is
+        simply asked again next time.
+        """
         key = self._digest(b"key", question).hex()
         value = self._fernet(question).encrypt(json.dumps(answer).encode()).decode()
-        entry = db.session.get(LookupCacheEntry, key)
-        if entry is None:
-            db.session.add(LookupCacheEntry(key=key, value=value))
-        else:
-            entry.value, entry.created_at = value, utcnow()
-        try:
-            db.session.commit()
-        except IntegrityError:
-            # Another request cached the same answer at the same moment.
-            db.session.rollback()
+        with Session(db.engine) as own:
+            entry = own.get(LookupCacheEntry, key)
+            if entry is None:
+                own.add(LookupCacheEntry(key=key, value=value))
+            else:
+                entry.value, entry.created_at = value, utcnow()
+            try:
+                own.commit()
+            except (IntegrityError, OperationalError):
+                own.rollback()
 
     def prune(self):
-        """Delete entries older than the cache's age limit; return how many."""
+        """Delete entries older than the cache's age limit (the caller commits); return how many."""
         cutoff = utcnow() - self.max_age
         result = db.session.execute(db.delete(LookupCacheEntry).where(LookupCacheEntry.created_at < cutoff))
-        db.session.commit()
         return result.rowcount

@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired
 from actiontool.mail import outbox
 from actiontool.mail.links import serializer
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
-from actiontool.officials import official_changed
+from actiontool.officials import same_official
 
 # Outcomes the pages turn into messages.
 OK = "ok"
@@ -43,8 +43,7 @@ def _move(letter, from_status, to_status, **values):
         db.update(Letter).where(Letter.id == letter.id, Letter.status == from_status)
         .values(status=to_status, **values))
     if result.rowcount != 1:
-        db.session.rollback()
-        return False
+        return False  # nothing changed; the caller ends its own transaction
     db.session.refresh(letter)
     return True
 
@@ -105,12 +104,13 @@ def request_email_delivery(token, email, wants_copy, opt_in):
         return refused
     if not letter.recipient.get("email"):
         return Outcome(NO_EMAIL_FOR_OFFICIAL, token)
-    if official_changed(letter):
+    if not same_official(letter.recipient, letter.official):
         return Outcome(OFFICIAL_CHANGED, token)
     if _hourly_cap_reached(email):
         return Outcome(TOO_MANY_EMAILS, token)
     if not _move(letter, LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION,
                  email=email, wants_copy=wants_copy, opt_in=opt_in):
+        db.session.rollback()
         return Outcome(ALREADY, token)
     outbox.enqueue(letter, outbox.CONFIRMATION)
     db.session.commit()
@@ -146,6 +146,7 @@ def confirm(token):
         return Outcome(DAILY_LIMIT, token)
     if not _move(letter, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED,
                  confirmed_at=utcnow()):
+        db.session.rollback()
         return Outcome(ALREADY, token)
     outbox.enqueue(letter, outbox.TO_OFFICIAL)
     if letter.wants_copy:

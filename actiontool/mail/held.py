@@ -1,8 +1,9 @@
 """Letters staff must decide on: held (their official changed) and failed (the official's server refused them)."""
 
 from actiontool.letters.store import letter_dict
+from actiontool.mail import outbox
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
-from actiontool.officials import holder_of, recipient_snapshot
+from actiontool.officials import holder_of, recipient_snapshot, same_person
 
 
 def held_letters():
@@ -13,7 +14,7 @@ def held_letters():
 
 
 def _successor_name(letter):
-    successor = holder_of(letter)
+    successor = holder_of(letter.recipient)
     return successor.name if successor else None
 
 
@@ -31,7 +32,7 @@ def readdress(token):
                                                        Letter.status == LetterStatus.HELD))
     if letter is None:
         return NOT_HELD
-    successor = holder_of(letter)
+    successor = holder_of(letter.recipient)
     if successor is None:
         return VACANT
     if not successor.email:
@@ -68,12 +69,12 @@ def retry(token):
         Letter.token == token, Letter.status == LetterStatus.FAILED, Letter.failure_reason == "refused"))
     if letter is None:
         return False
-    current = holder_of(letter)
-    if current is None or current.name != letter.recipient["name"] or not current.email:
+    current = holder_of(letter.recipient)
+    if not same_person(letter.recipient, current) or not current.email:
         return False
     letter.official_id, letter.recipient = current.id, recipient_snapshot(current)
     message = db.session.scalar(db.select(OutboxMessage).where(
-        OutboxMessage.letter_id == letter.id, OutboxMessage.kind == "to_official"))
+        OutboxMessage.letter_id == letter.id, OutboxMessage.kind == outbox.TO_OFFICIAL))
     now = utcnow()
     message.status, message.attempts, message.last_error = OutboxMessage.PENDING, 0, ""
     message.next_attempt_at = message.created_at = now

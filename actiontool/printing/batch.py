@@ -18,7 +18,9 @@ from flask_babel import gettext as _
 from pypdf import PdfWriter
 
 from actiontool.i18n import force_locale
-from actiontool.letters.content import compose
+from actiontool.letters.content import compose, draft
+from actiontool.models import utcnow
+from actiontool.printing.pdf import PdfRenderer
 
 CHUNK = 20  # letters per rendering task: big enough to amortise, small enough to balance two cores
 RENDER_NICENESS = 10  # rendering yields the CPU to the web app and the mail queue
@@ -39,8 +41,6 @@ def _start_worker(static_folder):
     raising the first generation's threshold saved as much but let memory creep up.
     """
     global _worker_renderer
-    from actiontool.printing.pdf import PdfRenderer
-
 
     os.nice(RENDER_NICENESS)
     _worker_renderer = PdfRenderer(static_folder)
@@ -129,9 +129,5 @@ def render_batch(letters, cover_language="en", processes=None, progress=None):
 
 def blank_letters(recipient, district, language, copies):
     """Letters with lines to write a name and address by hand, for people who sign on paper."""
-    from actiontool.models import utcnow
-
-    letter = {"name": BLANK["name"], "street": BLANK["street"], "city": BLANK["city"],
-              "zip": BLANK["zip"], "note": "", "language": language, "recipient": recipient,
-              "district": district, "created_at": utcnow()}
+    letter = draft(dict(BLANK, note="", letter_language=language), recipient, district, utcnow())
     return [dict(letter) for _ in range(copies)]

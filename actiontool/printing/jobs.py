@@ -17,7 +17,7 @@ from actiontool.models import PrintJob, db, utcnow
 from actiontool.officials import councilmember_for, recipient_snapshot
 from actiontool.printing import batch
 
-KEEP = dt.timedelta(days=1)
+KEEP = dt.timedelta(days=2)  # PLANTED
 LEASE = dt.timedelta(minutes=30)
 
 

@@ -5,7 +5,6 @@ from flask import Blueprint, jsonify, request
 from actiontool import lookup
 from actiontool.forms import AddressForm
 from actiontool.i18n import current_language
-from actiontool.officials import councilmember_for
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -16,6 +15,7 @@ STATUS = {
     lookup.OUTSIDE_COUNTY: 422,
     lookup.ZIP_OUTSIDE_COUNTY: 422,
     lookup.UNAVAILABLE: 503,
+    lookup.NO_COUNCILMEMBER: 503,
 }
 
 
@@ -38,13 +38,10 @@ def lookup_address():
                 "fields": {name: [str(e) for e in errors] for name, errors in form.errors.items()}}
         return jsonify(body), 400
     try:
-        found = lookup.finder().find(form.street.data, form.city.data, form.zip.data)
+        found = lookup.resolve(form.data)
     except lookup.LookupFailed as error:
         return _failure(error)
-    official = councilmember_for(found.district)
-    if official is None:
-        return _failure(lookup.LookupFailed(lookup.UNAVAILABLE))
-    language = current_language()
+    official, language = found.official, current_language()
     return jsonify({
         "district": found.district,
         "matched_address": found.matched_address,

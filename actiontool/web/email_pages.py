@@ -9,16 +9,9 @@ from actiontool.forms import ButtonForm, SendForm
 from actiontool.letters.content import compose
 from actiontool.letters.store import letter_values
 from actiontool.mail import confirmation
-from actiontool.web.pages import expired_page
+from actiontool.web.pages import expired_page, letter_or_404
 
 bp = Blueprint("delivery", __name__)
-
-
-def _letter_or_404(token):
-    letter = letter_values(token)
-    if letter is None:
-        abort(404)
-    return letter
 
 
 def _messages():
@@ -55,7 +48,7 @@ def render_status(letter, notice=None, status_code=200):
 @bp.post("/letters/<token>/send")
 def send(token):
     """Save the email choices and send the supporter a confirmation link."""
-    letter = _letter_or_404(token)
+    letter = letter_or_404(token)
     form = SendForm()
     if not form.validate():
         return render_template("letter.html", letter=letter, letter_html=compose(letter),
@@ -79,7 +72,7 @@ def send_form_expired(error):
     if request.endpoint != "delivery.send":
         return expired_page()
     try:
-        letter = _letter_or_404(request.view_args["token"])
+        letter = letter_or_404(request.view_args["token"])
     except HTTPException as missing:  # no such letter: its own translated page
         return current_app.handle_user_exception(missing)
     form = SendForm()
@@ -93,13 +86,13 @@ def status(token):
     """Where the letter is: written, awaiting confirmation, queued, sent or failed."""
     notice = _("Thank you! Your letter is confirmed and on its way.") \
         if request.args.get("confirmed") == "1" else None
-    return render_status(_letter_or_404(token), notice)
+    return render_status(letter_or_404(token), notice)
 
 
 @bp.post("/letters/<token>/resend")
 def resend(token):
     """Another confirmation link, for a letter still waiting for one."""
-    _letter_or_404(token)
+    letter_or_404(token)
     if not ButtonForm().validate():
         abort(400)
     outcome = confirmation.resend_confirmation(token)
@@ -120,7 +113,7 @@ def confirm(signed):
             "The link may have been cut or changed. Please open it exactly as it is in your "
             "email, or copy the whole link into your browser.")), 400
     token = link.token
-    letter = _letter_or_404(token)
+    letter = letter_or_404(token)
     if link.code == confirmation.EXPIRED and letter["status"] == "awaiting_confirmation":
         return render_status(letter, _(
             "This confirmation link has expired: links work for %(days)d days. "

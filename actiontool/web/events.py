@@ -50,7 +50,7 @@ def _event_page(event, status=200, form=None, upload_form=None, **context):
 def _check_signer(form):
     """Check one signer's row and look up the address, as the public form does.
 
-    Returns ((district, official), None) when the row is ready to save, else
+    Returns (lookup.Resolved, None) when the row is ready to save, else
     (None, (status, context)): the form then carries its errors, and the
     context explains a failed lookup and offers the way forward.
     """
@@ -89,7 +89,7 @@ def event(event_id):
     if problem:
         status, context = problem
         return _event_page(event, status, form=form, **context)
-    events.add_signer(event_id, _values(form), found[1], found[0], form.email_it.data)
+    events.add_signer(event_id, _values(form), found.official, found.district, form.email_it.data)
     return redirect(url_for("events.event", event_id=event_id, added=1) + "#next")
 
 
@@ -158,7 +158,7 @@ def fix_row(event_id, row_id):
         cells = sheets.form_values(row["cells"], default_language=default_letter_language(current_language()))
         form = _signer_form(MultiDict(dict(cells, csrf_token=generate_csrf())))
         found, problem = _check_signer(form)
-        context = problem[1] if problem else {"found_district": found[0]}
+        context = problem[1] if problem else {"found_district": found.district}
         return staff_page("events/fix_row.html", event=event, row=row, form=form, row_form=ButtonForm(), **context)
     form = _signer_form()
     found, problem = _check_signer(form)
@@ -166,7 +166,7 @@ def fix_row(event_id, row_id):
         status, context = problem
         return staff_page("events/fix_row.html", status, event=event, row=row, form=form, row_form=ButtonForm(),
                      **context)
-    if events.add_signer(event_id, _values(form), found[1], found[0], form.email_it.data,
+    if events.add_signer(event_id, _values(form), found.official, found.district, form.email_it.data,
                          sheet_row_id=row_id) is None:
         return _row_gone(event, 409)
     return _next_row(event_id)

@@ -8,11 +8,10 @@ import re
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from actiontool import accounts, reports, roster, uploads
+from actiontool import accounts, lookup, reports, roster, uploads
 from actiontool.accounts import current_user, role_required, staff_required
 from actiontool.forms import ButtonForm, LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
 from actiontool.lookup import districts
-from actiontool.lookup.county_layer import DistrictLayer
 from actiontool.lookup.service import ServiceUnavailable
 from actiontool.mail import held
 from actiontool.models import Official, User, db
@@ -210,9 +209,8 @@ def roster_check():
     form = ButtonForm()
     if not form.validate_on_submit():
         return staff_page("staff/roster_check.html", form=form)
-    layer = DistrictLayer(current_app.config["DISTRICT_LAYER_URL"], timeout=current_app.config["LOOKUP_TIMEOUT"])
     try:
-        differences = roster.check_against_county(roster.roster_rows(), layer.members())
+        differences = roster.check_against_county(roster.roster_rows(), lookup.county_members())
     except ServiceUnavailable:
         return staff_page("staff/roster_check.html", 503, form=form,
                      error=_("The county's layer did not answer. Please try again later."))

@@ -50,11 +50,11 @@ def write():
 
     values = form.data
     try:
-        district, official = lookup.resolve(values)
+        found = lookup.resolve(values)
     except lookup.LookupFailed as failure:
         return _lookup_failed(form, failure)
 
-    token = save_letter(values, official, district, current_language())
+    token = save_letter(values, found.official, found.district, current_language())
     return redirect(url_for("views.letter", token=token))
 
 
