@@ -17,7 +17,7 @@ from actiontool.models import PrintJob, db, utcnow
 from actiontool.officials import councilmember_for, recipient_snapshot
 from actiontool.printing import batch
 
-KEEP = dt.timedelta(days=2)  # PLANTED
+KEEP = dt.timedelta(days=1)
 LEASE = dt.timedelta(minutes=30)
 
 
