@@ -106,3 +106,17 @@ def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(app, clien
     token = csrf_token(staff.get(page).get_data(as_text=True))
     accepted = staff.post(url, data={**data(app), "csrf_token": token}, content_type="multipart/form-data")
     assert accepted.status_code == status_with_token
+
+
+@pytest.mark.parametrize("action", ["retry a failed letter", "sign out"])
+def test_one_button_forms_keep_their_own_check_and_answer_the_same_way(app, client, staff, smtp, action):
+    # With the app-wide check off (as if a view were exempted), the view's own check still refuses, with the
+    # same "page expired" page, not a second kind of refusal.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    setup, data, _ = ACTIONS[action]
+    _page, url = setup(app, client, staff, smtp)
+    before = everything(app)
+    refused = staff.post(url, data=data(app))
+    assert refused.status_code == 400
+    assert "This page expired. Please go back, reload it and try again." in refused.get_data(as_text=True)
+    assert everything(app) == before

@@ -1,6 +1,6 @@
 """The supporter's email path: ask to send, confirm by the emailed link, and see where the letter is."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -9,7 +9,7 @@ from actiontool.forms import ButtonForm, SendForm
 from actiontool.letters.content import compose
 from actiontool.letters.store import letter_values
 from actiontool.mail import confirmation
-from actiontool.web.pages import expired_page, letter_or_404
+from actiontool.web.pages import expired_page, letter_or_404, require_button_token
 
 bp = Blueprint("delivery", __name__)
 
@@ -93,8 +93,7 @@ def status(token):
 def resend(token):
     """Another confirmation link, for a letter still waiting for one."""
     letter_or_404(token)
-    if not ButtonForm().validate():
-        abort(400)
+    require_button_token()
     outcome = confirmation.resend_confirmation(token)
     if outcome.code == confirmation.OK:
         return render_template("check_email.html", letter=letter_values(token))

@@ -1,6 +1,6 @@
 """Canvassers at events: many signers entered fast (or a sign-up sheet), then one print run."""
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
@@ -11,7 +11,7 @@ from actiontool.canvassing import events, sheets
 from actiontool.forms import ButtonForm, EventForm, EventSignerForm, SheetUploadForm
 from actiontool.i18n import current_language
 from actiontool.letters.content import default_letter_language
-from actiontool.web.pages import event_or_404, lookup_failed_context, page_of, staff_page
+from actiontool.web.pages import event_or_404, lookup_failed_context, page_of, require_button_token, staff_page
 
 bp = Blueprint("events", __name__, url_prefix="/staff")
 
@@ -130,8 +130,7 @@ def event_upload(event_id):
 def look_up_rows(event_id):
     """Look up the sheet rows whose turn had not come yet (the upload's time ran out first)."""
     event_or_404(event_id)
-    if not ButtonForm().validate():
-        abort(400)
+    require_button_token()
     added = events.look_up_kept_rows(event_id, default_letter_language(current_language()), current_language(),
                                      _lookup_budget())
     to_fix = events.event_values(event_id)["to_fix"]
@@ -176,8 +175,7 @@ def fix_row(event_id, row_id):
 @canvasser_or_staff
 def discard_row(event_id, row_id):
     event = event_or_404(event_id)
-    if not ButtonForm().validate():
-        abort(400)
+    require_button_token()
     if not events.discard_sheet_row(event_id, row_id):
         return _row_gone(event, 409)
     return redirect(url_for("events.event", event_id=event_id) + "#sheet", code=303)

@@ -3,6 +3,7 @@
 from flask import Response, abort, current_app, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from wtforms.fields import SelectChoice
 
 from actiontool import lookup
@@ -68,3 +69,10 @@ def event_or_404(event_id):
     if event is None:
         abort(404)
     return event
+
+
+def require_button_token():
+    """A one-button form (resend, discard, print, restore, retry...) must bring its CSRF token. The app-wide
+    check has already run; this keeps the rule if a view is ever exempted, and answers the same way."""
+    if not ButtonForm().validate():
+        raise CSRFError("The CSRF token is missing or invalid.")

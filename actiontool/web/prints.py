@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 
 from actiontool import roster
 from actiontool.accounts import canvasser_or_staff, current_user, staff_required
-from actiontool.forms import BlankLettersForm, ButtonForm, PacketForm
+from actiontool.forms import BlankLettersForm, PacketForm
 from actiontool.i18n import current_language
 from actiontool.printing import jobs
-from actiontool.web.pages import event_or_404, staff_page
+from actiontool.web.pages import event_or_404, require_button_token, staff_page
 
 bp = Blueprint("prints", __name__, url_prefix="/staff")
 
@@ -17,8 +17,7 @@ bp = Blueprint("prints", __name__, url_prefix="/staff")
 @canvasser_or_staff
 def event_print(event_id):
     event_or_404(event_id)
-    if not ButtonForm().validate():
-        abort(400)
+    require_button_token()
     token = jobs.request_job("event", {"event_id": event_id, "cover_language": current_language()},
                                    current_user().email)
     return redirect(url_for("prints.print_job", token=token))

@@ -15,7 +15,7 @@ from actiontool.lookup import districts
 from actiontool.lookup.service import ServiceUnavailable
 from actiontool.mail import held
 from actiontool.models import Official, User, db
-from actiontool.web.pages import staff_page
+from actiontool.web.pages import require_button_token, staff_page
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -58,8 +58,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    if ButtonForm().validate():
-        accounts.log_out()
+    require_button_token()
+    accounts.log_out()
     return redirect(url_for("staff.login"))
 
 
@@ -193,8 +193,7 @@ def roster_history():
 @bp.post("/roster/history/<int:revision_id>/restore")
 @staff_required
 def roster_restore(revision_id):
-    if not ButtonForm().validate():
-        abort(400)
+    require_button_token()
     try:
         roster.restore_revision(revision_id, author=current_user().email)
     except LookupError:
@@ -227,8 +226,7 @@ def held_letters():
 @bp.post("/letters/<token>/readdress")
 @staff_required
 def letter_readdress(token):
-    if not ButtonForm().validate():
-        abort(400)
+    require_button_token()
     outcome = held.readdress(token)
     if outcome == held.NOT_HELD:
         abort(404)
@@ -251,8 +249,7 @@ def failed_letters():
 @bp.post("/letters/<token>/retry")
 @staff_required
 def letter_retry(token):
-    if not ButtonForm().validate():
-        abort(400)
+    require_button_token()
     if not held.retry(token):
         return staff_page("staff/failed.html", 409, letters=held.failed_letters(), form=ButtonForm(), notice=_(
             "This letter cannot be sent again: its official has left or has no email address now. "
@@ -263,8 +260,7 @@ def letter_retry(token):
 @bp.post("/letters/<token>/cancel")
 @staff_required
 def letter_cancel(token):
-    if not ButtonForm().validate():
-        abort(400)
+    require_button_token()
     if not held.cancel(token):
         abort(404)
     back = "staff.failed_letters" if request.args.get("back") == "failed" else "staff.held_letters"
