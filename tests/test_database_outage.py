@@ -16,7 +16,7 @@ from actiontool import create_app
 from actiontool.models import db
 from tests.helpers import HOME, letter_token, submit_letter, text
 from tests.tcp_proxy import TcpProxy
-from tests.test_delivery import BARON, queue_letters, wait_for, worker_env
+from tests.test_outbox_delivery import BARON, queue_letters, wait_for, worker_env
 
 ACTIONTOOL = Path(sys.executable).with_name("actiontool")
 ROOT = Path(__file__).resolve().parent.parent
