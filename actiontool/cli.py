@@ -1,4 +1,5 @@
-"""Operator commands: `actiontool roster ...`, `actiontool districts ...` (and Flask-Migrate's `actiontool db ...`)."""
+"""Operator commands: roster, districts, users, worker, purge, print and print-blank (and Flask-Migrate's `db`).
+The `actiontool` command itself is __main__.py."""
 
 import json
 import sys
@@ -9,9 +10,11 @@ from flask.cli import with_appcontext
 
 from actiontool import accounts, lookup, retention, roster, uploads
 from actiontool.canvassing import sheets
+from actiontool.letters.content import LETTER_LANGUAGES
 from actiontool.lookup import districts
 from actiontool.lookup.county_layer import DistrictLayer
 from actiontool.lookup.service import ServiceUnavailable
+from actiontool.officials import COUNCIL_DISTRICTS
 from actiontool.printing import batch, jobs
 from actiontool.worker import run_worker
 
@@ -151,7 +154,8 @@ def _install(data, target):
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit (for cron and tests).")
 @with_appcontext
 def worker(once):
-    """Deliver queued email until stopped: confirmations, reminders, letters, failure notices."""
+    """Run the worker until stopped: email (confirmations, reminders, letters, failure notices), print jobs,
+    and the daily purge."""
     sys.exit(run_worker(current_app._get_current_object(), once=once, echo=click.echo))
 
 
@@ -211,7 +215,7 @@ def purge():
 @click.command("print")
 @click.argument("sheet", type=click.Path(exists=True, dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="The PDF to write.")
-@click.option("--language", type=click.Choice(["en", "es", "both"]), default="en",
+@click.option("--language", type=click.Choice(LETTER_LANGUAGES), default="en",
               help="Letter language for rows that leave it empty.")
 @with_appcontext
 def print_sheet(sheet, output, language):
@@ -234,9 +238,9 @@ def print_sheet(sheet, output, language):
 
 
 @click.command("print-blank")
-@click.option("--district", type=click.Choice([str(n) for n in range(1, 10)]), required=True)
+@click.option("--district", type=click.Choice(COUNCIL_DISTRICTS), required=True)
 @click.option("--copies", type=click.IntRange(1, 500), default=10)
-@click.option("--language", type=click.Choice(["en", "es", "both"]), default="en")
+@click.option("--language", type=click.Choice(LETTER_LANGUAGES), default="en")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
 @with_appcontext
 def print_blank(district, copies, language, output):

@@ -140,7 +140,7 @@ class SheetRow(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     line: Mapped[int] = mapped_column(Integer)
-    # The row's cells by column name (see signers.COLUMNS), as typed on the sheet.
+    # The row's cells by column name (see canvassing.sheets.COLUMNS), as typed on the sheet.
     cells: Mapped[dict] = mapped_column(JSON)
     # Why the address lookup failed (lookup's codes), or "" when a field itself is wrong.
     lookup_problem: Mapped[str] = mapped_column(String(24), default="")

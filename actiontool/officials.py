@@ -2,6 +2,9 @@
 
 from actiontool.models import Official, db
 
+# King County's nine council districts, as the roster, the forms and the polygons name them.
+COUNCIL_DISTRICTS = tuple(str(n) for n in range(1, 10))
+
 
 def recipient_snapshot(official):
     """The official as a plain dict, kept with the letter so later roster edits don't change it."""

@@ -2,7 +2,7 @@
 
 All counts come from columns that retention keeps (district, language, status,
 dates), so they survive `actiontool purge`. Every CSV a person downloads is
-written by `csv_text`, so no cell runs as a spreadsheet formula.
+written by `safe_csv`, so no cell runs as a spreadsheet formula.
 """
 
 import csv
@@ -14,6 +14,7 @@ import re
 from markupsafe import Markup, escape
 from sqlalchemy import func, or_
 
+from actiontool.letters.content import local_date, start_of_local_day
 from actiontool.models import Letter, LetterStatus, db, utcnow
 
 EMAIL_STATUSES = (LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED, LetterStatus.SENT,
@@ -33,18 +34,20 @@ def _count_by(column):
 
 
 def summary(days=30, today=None):
-    """Plain counts: by district, language, channel, status, and per day for the last `days` days."""
-    today = today or utcnow().date()
+    """Plain counts: by district, language, channel, status, and per day for the last `days` days (days on
+    King County's calendar, as letters are dated)."""
+    today = today or local_date(utcnow())
     by_status = _count_by(Letter.status)
     by_channel = {"email": 0, "pdf": 0, "event": 0}
     rows = db.session.execute(db.select(Letter.status, Letter.event_id.is_not(None), func.count(Letter.id))
                               .group_by(Letter.status, Letter.event_id.is_not(None)))
     for status, at_event, count in rows:
         by_channel[channel_of(status, 1 if at_event else None)] += count
-    since = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time())
+    since = start_of_local_day(today - dt.timedelta(days=days - 1))
     per_day = {today - dt.timedelta(days=n): 0 for n in range(days)}
     for created_at, in db.session.execute(db.select(Letter.created_at).where(Letter.created_at >= since)):
-        per_day[created_at.date()] = per_day.get(created_at.date(), 0) + 1
+        day = local_date(created_at)
+        per_day[day] = per_day.get(day, 0) + 1
     return {
         "total": sum(by_status.values()),
         "by_district": dict(sorted(_count_by(Letter.district).items(), key=lambda kv: int(kv[0] or 0))),
@@ -109,7 +112,7 @@ def csv_line(cells, quote_all=False):
     return out.getvalue()[:-2] + "\n"
 
 
-def csv_text(header, rows, quote_all=False):
+def safe_csv(header, rows, quote_all=False):
     """A header and rows as CSV text: every CSV a person downloads is written here."""
     return "".join(csv_line(cells, quote_all) for cells in itertools.chain([header], rows))
 
@@ -117,7 +120,7 @@ def csv_text(header, rows, quote_all=False):
 def letters_csv():
     """Every letter without anything that identifies the supporter (no name, email or address)."""
     letters = db.session.scalars(db.select(Letter).order_by(Letter.created_at))
-    return csv_text(
+    return safe_csv(
         ["created_on", "district", "official", "language", "channel", "status", "confirmed_on", "sent_on"],
         ([letter.created_at.date().isoformat(), letter.district, letter.recipient["name"], letter.language,
           channel_of(letter.status, letter.event_id), letter.status,
@@ -141,4 +144,4 @@ def opt_ins_csv():
             seen.add(letter.email.lower())
             rows.append([letter.name, letter.email, letter.district, letter.ui_language,
                          letter.created_at.date().isoformat()])
-    return csv_text(["name", "email", "district", "language", "date"], rows, quote_all=True)
+    return safe_csv(["name", "email", "district", "language", "date"], rows, quote_all=True)

@@ -7,7 +7,7 @@ Run by hand, not by pytest, after `.venv/bin/pip install -e ".[bench]"` (aiohttp
 Setup, all of it started here and stopped at the end. A temporary folder holds an SQLite
 database brought up by the real CLI (`actiontool db upgrade`, `actiontool roster import
 officials.csv`), the mail folder and the gunicorn log. The fake Census geocoder and county
-layer (tests/fake_services.py: real HTTP servers on 127.0.0.1, in threads of this process)
+layer (tests/fakes/: real HTTP servers on 127.0.0.1, in threads of this process)
 answer the one lookup that fills the cache. gunicorn serves wsgi:app with the repo's
 gunicorn.conf.py (its workers, no access log) on a free port of 127.0.0.1, with the rate
 limits raised far out of the way. Nothing listens beyond loopback.
@@ -62,7 +62,9 @@ except ImportError:
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fake_services import FakeCensusGeocoder, FakeCountyLayer, census_match, district_center  # noqa: E402
+from tests.fakes.census import FakeCensusGeocoder, census_match  # noqa: E402
+from tests.fakes.county_layer import FakeCountyLayer  # noqa: E402
+from tests.fakes.geography import district_center  # noqa: E402
 
 HOST = "127.0.0.1"
 ADDRESS = {"street": "100 Main St", "city": "Seattle", "zip": "98104"}

@@ -4,7 +4,7 @@ Run by hand, not by pytest:
 
     .venv/bin/python bench/pdf.py [--runs N] [--language en|es|both]
 
-What it measures. One real letter is composed once (letters.compose on plain dicts,
+What it measures. One real letter is composed once (letters.content.compose on plain dicts,
 the recipient taken from the shipped officials.csv; no database) and wrapped in
 templates/pdf/letter.html. The SAME HTML string is then turned into PDF bytes by:
 
@@ -16,7 +16,7 @@ templates/pdf/letter.html. The SAME HTML string is then turned into PDF bytes by
          that pdf.css's @font-face rules take effect (without one WeasyPrint ignores them
          and draws with whatever "serif" the system has). This is the fair "nothing
          reused" baseline for (b): same fonts, same output.
-  app    actiontool.pdf.renderer().render(html): the app's PdfRenderer, built once and
+  app    actiontool.printing.pdf.renderer().render(html): the app's PdfRenderer, built once and
          reused, with its static-files-only URL fetcher, one FontConfiguration, the
          parsed print stylesheet and an image cache.
 

@@ -2,7 +2,7 @@
 
 Letters reach the queue either through the web flow (ask, emailed link, confirm) or, for
 bulk, as Letter rows already confirmed plus their outbox row (setup data written with
-actiontool.outbox.enqueue, as confirming does). Every message is then sent by the real
+actiontool.mail.outbox.enqueue, as confirming does). Every message is then sent by the real
 worker (`actiontool worker`, in this process through the CLI runner or as a separate
 process) to aiosmtpd servers on 127.0.0.1.
 """

@@ -8,7 +8,7 @@ through the normal outbox.
 import datetime as dt
 
 from actiontool.canvassing import sheets
-from actiontool.letters.content import COUNTY_TIME_ZONE
+from actiontool.letters.content import start_of_local_day
 from actiontool.letters.store import letter_dict, new_letter
 from actiontool.mail import outbox
 from actiontool.models import Event, Letter, LetterStatus, Official, SheetRow, db, utcnow
@@ -138,11 +138,7 @@ def event_letters(event_id, offset=0, limit=None, newest_first=False):
 def letters_to_office(office, district, since, until):
     """Every letter signed at an event to one office between two dates (inclusive) and not emailed, for hand
     delivery. A letter written on the public form is the supporter's to send or print: never in a packet."""
-    def utc(day):  # midnight on King County's calendar, as the naive UTC the database holds
-        local = dt.datetime.combine(day, dt.time(), tzinfo=COUNTY_TIME_ZONE)
-        return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-    start, end = utc(since), utc(until + dt.timedelta(days=1))
+    start, end = start_of_local_day(since), start_of_local_day(until + dt.timedelta(days=1))
     letters = db.session.scalars(db.select(Letter).where(
         Letter.created_at >= start, Letter.created_at < end, Letter.purged_at.is_(None),
         Letter.event_id.is_not(None), Letter.status == LetterStatus.WRITTEN).order_by(Letter.id))

@@ -44,6 +44,12 @@ def local_date(created_at):
     return created_at.replace(tzinfo=dt.timezone.utc).astimezone(COUNTY_TIME_ZONE).date()
 
 
+def start_of_local_day(day):
+    """Midnight at the start of `day` on King County's calendar, as the naive UTC the database holds."""
+    local = dt.datetime.combine(day, dt.time(), tzinfo=COUNTY_TIME_ZONE)
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
 def compose(letter):
     """The letter's HTML, exactly as the official receives it, in each of its languages.
 

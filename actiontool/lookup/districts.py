@@ -8,7 +8,9 @@ import threading
 from shapely import Point, prepare
 from shapely.geometry import shape
 
-EXPECTED = tuple(str(n) for n in range(1, 10))
+from actiontool.officials import COUNCIL_DISTRICTS
+
+EXPECTED = COUNCIL_DISTRICTS
 
 
 class DistrictsInvalid(ValueError):

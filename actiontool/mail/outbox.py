@@ -1,5 +1,5 @@
-"""The outbox and its worker: every email is a row written with the change that needs it,
-then delivered by `actiontool worker`, retried with backoff, and never lost.
+"""The outbox: every email is a row written with the change that needs it, then delivered by
+the worker (worker.py calls deliver_due), retried with backoff, and never lost.
 
 Claiming: a worker takes a small batch of due rows in one short transaction
 (`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never

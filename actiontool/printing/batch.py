@@ -102,7 +102,7 @@ def _process_count(letters):
 def render_batch(letters, cover_language="en", processes=None, progress=None):
     """One PDF of every letter, in delivery order with cover sheets, rendered on two cores.
 
-    `letters` are plain dicts as letters.compose takes them, each with `district`
+    `letters` are plain dicts as letters.content.compose takes them, each with `district`
     and `recipient`. `progress(done, total)` is called as chunks finish.
 
     The pool starts first: its workers take longer to start than the parent takes to

@@ -14,7 +14,7 @@ from flask import current_app
 
 from actiontool.canvassing import events
 from actiontool.models import PrintJob, db, utcnow
-from actiontool.officials import councilmember_for, recipient_snapshot
+from actiontool.officials import COUNCIL_DISTRICTS, councilmember_for, recipient_snapshot
 from actiontool.printing import batch
 
 KEEP = dt.timedelta(days=1)
@@ -52,7 +52,7 @@ def letters_for(kind, params):
     if kind == "event":
         return events.event_letters(params["event_id"])
     if kind == "blank":
-        districts = [params["district"]] if params["district"] != "all" else [str(n) for n in range(1, 10)]
+        districts = [params["district"]] if params["district"] != "all" else list(COUNCIL_DISTRICTS)
         letters = []
         for district in districts:
             official = councilmember_for(district)

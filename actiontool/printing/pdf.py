@@ -73,7 +73,7 @@ def renderer():
 
 
 def letter_pdf(letter, letter_html):
-    """The PDF of a composed letter (see letters.compose)."""
+    """The PDF of a composed letter (see letters.content.compose)."""
     document = render_template("pdf/letter.html", letter=letter, letter_html=letter_html)
     return renderer().render(document)
 

@@ -16,7 +16,6 @@ from actiontool.roster.changes import (
     diff_roster,
     edit_official,
     identity,
-    is_empty_diff,
     restore_revision,
     revisions,
     roster_is_empty,
@@ -25,15 +24,11 @@ from actiontool.roster.changes import (
 from actiontool.roster.county import check_against_county
 from actiontool.roster.rows import (
     COLUMNS,
-    COUNCILMEMBER,
-    DISTRICTS,
-    OFFICES,
     RosterInvalid,
     export_roster,
     parse_roster,
-    validate_rows,
 )
 
-__all__ = ["COLUMNS", "COUNCILMEMBER", "DISTRICTS", "OFFICES", "RosterInvalid", "apply_roster",
-           "check_against_county", "diff_roster", "edit_official", "export_roster", "identity", "is_empty_diff",
-           "parse_roster", "restore_revision", "revisions", "roster_is_empty", "roster_rows", "validate_rows"]
+__all__ = ["COLUMNS", "RosterInvalid", "apply_roster", "check_against_county", "diff_roster", "edit_official",
+           "export_roster", "identity", "parse_roster", "restore_revision", "revisions", "roster_is_empty",
+           "roster_rows"]

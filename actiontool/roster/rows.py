@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from actiontool.reports import cell_value, csv_text
+from actiontool.officials import COUNCIL_DISTRICTS
+from actiontool.reports import cell_value, safe_csv
 
 COLUMNS = (
     "office",
@@ -31,7 +32,7 @@ REQUIRED = ("office", "name", "title_en", "title_es", "salutation_en", "salutati
             "postal_address", "source", "verified_on")
 COUNCILMEMBER = "councilmember"
 OFFICES = (COUNCILMEMBER, "executive")
-DISTRICTS = tuple(str(n) for n in range(1, 10))
+DISTRICTS = COUNCIL_DISTRICTS
 MAX_LENGTHS = {"office": 32, "district": 2, "name": 120, "title_en": 120, "title_es": 120,
                "salutation_en": 200, "salutation_es": 200, "email": 254, "phone": 40,
                "postal_address": 1000, "source": 2000}
@@ -171,4 +172,4 @@ def _check_row(row, line):
 
 def export_roster(rows):
     """Write rows in the officials.csv format (LF line ends, minimal quoting, safe to open in a spreadsheet)."""
-    return csv_text(COLUMNS, ([row[c] for c in COLUMNS] for row in rows))
+    return safe_csv(COLUMNS, ([row[c] for c in COLUMNS] for row in rows))

@@ -6,11 +6,11 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
 from actiontool import lookup, uploads
-from actiontool.accounts import canvasser_or_staff, current_user
 from actiontool.canvassing import events, sheets
 from actiontool.forms import ButtonForm, EventForm, EventSignerForm, SheetUploadForm
 from actiontool.i18n import current_language
 from actiontool.letters.content import default_letter_language
+from actiontool.web.auth import canvasser_or_staff, current_user
 from actiontool.web.pages import event_or_404, lookup_failed_context, page_of, require_button_token, staff_page
 
 bp = Blueprint("events", __name__, url_prefix="/staff")

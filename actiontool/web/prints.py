@@ -4,10 +4,10 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from flask_babel import gettext as _
 
 from actiontool import roster
-from actiontool.accounts import canvasser_or_staff, current_user, staff_required
 from actiontool.forms import BlankLettersForm, PacketForm
 from actiontool.i18n import current_language
 from actiontool.printing import jobs
+from actiontool.web.auth import canvasser_or_staff, current_user, staff_required
 from actiontool.web.pages import event_or_404, require_button_token, staff_page
 
 bp = Blueprint("prints", __name__, url_prefix="/staff")

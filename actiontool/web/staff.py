@@ -1,4 +1,5 @@
-"""The staff console: sign-in and sign-out, the console's home, and the roster pages."""
+"""The staff console: sign-in and sign-out, the home page and dashboard, CSV exports, the districts page, the
+roster pages, and the letters staff decide on (held and failed)."""
 
 import datetime as dt
 import hashlib
@@ -9,12 +10,13 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_babel import gettext as _
 
 from actiontool import accounts, lookup, reports, roster, uploads
-from actiontool.accounts import current_user, role_required, staff_required
 from actiontool.forms import ButtonForm, LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
 from actiontool.lookup import districts
 from actiontool.lookup.service import ServiceUnavailable
 from actiontool.mail import held
 from actiontool.models import Official, User, db
+from actiontool.web import auth
+from actiontool.web.auth import current_user, role_required, staff_required
 from actiontool.web.pages import require_button_token, staff_page
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -43,14 +45,16 @@ def login():
     device = accounts.known_device(request.cookies.get(accounts.DEVICE_COOKIE), form.email.data)
     outcome, user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "-", device)
     if outcome == accounts.OK:
-        accounts.log_in(user)
+        auth.log_in(user)
         response = redirect(_safe_next(request.args.get("next")))
         response.set_cookie(accounts.DEVICE_COOKIE, accounts.device_cookie(user.email), path=url_for("staff.login"),
                             max_age=accounts.DEVICE_COOKIE_DAYS * 86400, httponly=True, samesite="Strict",
                             secure=current_app.config["SESSION_COOKIE_SECURE"])
         return response
     if outcome == accounts.SLOWED:
-        message, status = _("Too many failed attempts. Please wait 15 minutes and try again."), 429
+        minutes = int(current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+        message, status = _("Too many failed attempts. Please wait %(minutes)d minutes and try again.",
+                            minutes=minutes), 429
     else:
         message, status = _("That email and password do not match an active account."), 401
     return render_template("staff/login.html", form=form, message=message), status
@@ -59,7 +63,7 @@ def login():
 @bp.post("/logout")
 def logout():
     require_button_token()
-    accounts.log_out()
+    auth.log_out()
     return redirect(url_for("staff.login"))
 
 
