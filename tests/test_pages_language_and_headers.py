@@ -68,7 +68,7 @@ def test_letter_pages_are_private(client):
     location = submit_letter(client).headers["Location"]
     response = client.get(location)
     assert response.headers["Cache-Control"] == "no-store"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert len(location.rsplit("/", 1)[1]) >= 32  # unguessable
 
