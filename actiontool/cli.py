@@ -1,7 +1,10 @@
 """Operator commands: roster, districts, users, worker, purge, print and print-blank (and Flask-Migrate's `db`).
 The `actiontool` command itself is __main__.py."""
 
+import contextlib
+import csv
 import json
+import os
 import sys
 
 import click
@@ -18,14 +21,28 @@ from actiontool.officials import COUNCIL_DISTRICTS
 from actiontool.printing import batch, jobs
 from actiontool.worker import run_worker
 
+# A roster is a few kilobytes and a full sign-up sheet a few hundred: anything far bigger is a mistake.
+CSV_FILE_MOST_BYTES = 10_000_000
+
 
 def _csv_file(path):
     """A CSV file's text, read as uploads are (UTF-8, a byte-order mark dropped), or a one-line error."""
+    if not os.path.isfile(path) or os.path.getsize(path) > CSV_FILE_MOST_BYTES:
+        raise click.ClickException(f"{path}: not a regular file of at most {CSV_FILE_MOST_BYTES:,} bytes.")
     try:
         with open(path, "rb") as source:
             return uploads.csv_text(source)
     except uploads.NotText as error:
         raise click.ClickException(f"{path}: {error}") from None
+
+
+@contextlib.contextmanager
+def _unreadable_csv_is_one_line(path):
+    """A file the csv module cannot read (a field longer than it allows) is a one-line error, not a traceback."""
+    try:
+        yield
+    except csv.Error as error:
+        raise click.ClickException(f"{path}: not a CSV file this tool can read ({error}).") from None
 
 
 @click.group("roster")
@@ -45,7 +62,8 @@ def roster_import(path, dry_run, if_empty):
         return
     text = _csv_file(path)
     try:
-        rows = roster.parse_roster(text)
+        with _unreadable_csv_is_one_line(path):
+            rows = roster.parse_roster(text)
     except roster.RosterInvalid as error:
         click.echo(f"{path}: {len(error.problems)} problem(s); nothing was changed.", err=True)
         for problem in error.problems:
@@ -220,7 +238,8 @@ def purge():
 @with_appcontext
 def print_sheet(sheet, output, language):
     """Letters for every signer of a sign-up sheet (CSV), in one PDF sorted for delivery."""
-    letters, problems = sheets.read_signers(_csv_file(sheet), default_language=language)
+    with _unreadable_csv_is_one_line(sheet):
+        letters, problems = sheets.read_signers(_csv_file(sheet), default_language=language)
     for problem in problems:
         click.echo(f"{sheet}:{problem}", err=True)
     if not letters:

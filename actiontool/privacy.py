@@ -17,8 +17,11 @@ import re
 CLIENT_ADDRESS = re.compile(r"^\S+ - - \[")
 # gunicorn: "Invalid request from ip=<ip>: ...".
 IP_FIELD = re.compile(r"\bip=\S+?(?=[:,\s]|$)")
-# A query string, up to the end of the request line (which may hold raw spaces when it is malformed).
-QUERY_STRING = re.compile(r"\?[^\"'\n]*?(?=\sHTTP/|[\"'\n]|$)")
+# A query string, up to the end of the request line (which may hold raw spaces, quotes and apostrophes).
+QUERY_STRING = re.compile(r"\?[^\n]*?(?=\sHTTP/|\n|$)")
+# gunicorn's "Invalid request from ip=...: <reason>: '<what was sent>'": what was sent may be any part of a
+# request line; it goes whole, from its first quote to the line's last.
+INVALID_REQUEST_TEXT = re.compile(r"(Invalid request from ip=[^\n]*?)(['\"].*['\"])")
 # Paths whose next segment is a secret: a letter's token, a signed confirmation, a print job's token.
 SECRET_PATH = re.compile(r"(/(?:letters|confirm|prints)/)[^\s/?\"'.]+")
 
@@ -27,6 +30,7 @@ def redact(text):
     """`text` without query strings, secret tokens in paths and client addresses."""
     text = CLIENT_ADDRESS.sub("- - - [", text)
     text = IP_FIELD.sub("ip=…", text)
+    text = INVALID_REQUEST_TEXT.sub(r"\1'…'", text)
     text = QUERY_STRING.sub("?…", text)
     return SECRET_PATH.sub(r"\1…", text)
 

@@ -3,13 +3,22 @@ page of it; CSV files read the same way uploaded or from the command line; a hel
 back the transaction of the function that called it."""
 
 import datetime as dt
+import os
 
 import pytest
 
 from actiontool.lookup.cache import LookupCache
 from actiontool.models import Event, Letter, db, utcnow
 from actiontool.retention import purge
-from tests.helpers import ROSTER, ask_to_email, confirmation_link, letter_token, submit_letter, text
+from tests.helpers import (
+    ROSTER,
+    ask_to_email,
+    confirmation_link,
+    letter_token,
+    replace_field,
+    submit_letter,
+    text,
+)
 
 
 def _purged_letter(app, client, smtp):
@@ -83,3 +92,22 @@ def test_pruning_the_lookup_cache_is_committed_by_the_purge_that_asked_for_it(ap
         assert purge(dict(app.config, LOOKUP_CACHE_DAYS=1))["lookups"] == 1
         db.session.rollback()
         assert db.session.scalar(db.text("SELECT count(*) FROM lookup_cache")) == 0
+
+
+@pytest.mark.parametrize("command", [("roster", "import", "{path}"), ("print", "{path}", "-o", "{out}")])
+def test_a_csv_with_a_field_too_long_for_the_csv_module_is_one_line_not_a_traceback(runner, tmp_path, command):
+    path = tmp_path / "file.csv"
+    huge = "x" * 200_000
+    path.write_text(replace_field(ROSTER, 2, "name", huge) if command[0] == "roster"
+                    else f"name,street,city,zip\n{huge},1 Main St,Seattle,98104\n")
+    result = runner.invoke(args=[arg.format(path=path, out=tmp_path / "out.pdf") for arg in command])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {path}: not a CSV file this tool can read")
+
+
+def test_a_fifo_is_refused_before_anything_waits_on_it(runner, tmp_path):
+    fifo = tmp_path / "officials.csv"
+    os.mkfifo(fifo)
+    result = runner.invoke(args=["roster", "import", str(fifo)])
+    assert result.exit_code == 1
+    assert "not a regular file" in result.output

@@ -79,6 +79,10 @@ SECRET_TOKEN = "q8Zr3kLmN2pXvB7tY5wE1aSd"
     "Error handling request POST /api/lookup?street=100 Main St&city=Seattle",
     f"Invalid request from ip=127.0.0.1: Invalid HTTP request line: 'GET /letters/{SECRET_TOKEN}?street=100 Main St'",
     f"Exception on /letters/{SECRET_TOKEN}/send [POST]",
+    # An apostrophe in the address once ended the redaction early; a malformed request line once escaped it.
+    "Error handling request GET /api/lookup?street=12+O'Brien+Main+St&city=Seattle&zip=98104",
+    'Error handling request GET /api/lookup?street=12 "Main" St&city=Seattle',
+    "Invalid request from ip=127.0.0.1: Invalid HTTP Version: 'Main Rd&city=Seattle&zip=98055 HTTP/1.1'",
 ])
 def test_log_lines_lose_addresses_tokens_and_client_ips(line):
     redacted = privacy.redact(line)

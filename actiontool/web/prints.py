@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from actiontool import roster
 from actiontool.forms import BlankLettersForm, PacketForm
 from actiontool.i18n import current_language
+from actiontool.models import User
 from actiontool.printing import jobs
 from actiontool.web.auth import canvasser_or_staff, current_user, staff_required
 from actiontool.web.pages import event_or_404, require_button_token, staff_page
@@ -55,27 +56,36 @@ def delivery_packet():
 @canvasser_or_staff
 def print_job(token):
     """Progress of a print run: refreshes itself without JavaScript; with it, updates live."""
-    job = jobs.job_values(token) or abort(404)
+    job = _job_or_404(token)
     return staff_page("events/print_job.html", job=job)
 
 
 @bp.get("/prints/<token>.json")
 @canvasser_or_staff
 def print_job_json(token):
-    job = jobs.job_values(token) or abort(404)
+    job = _job_or_404(token)
     return jsonify({k: job[k] for k in ("status", "done", "total", "letters", "ready")})
 
 
 @bp.get("/prints/<token>.pdf")
 @canvasser_or_staff
 def print_job_pdf(token):
-    jobs.job_values(token) or abort(404)
+    _job_or_404(token)
     pdf = jobs.take_pdf(token)
     if pdf is None:
         return render_template("error.html", title=_("This PDF is no longer here"), message=_(
             "This PDF was already downloaded or has expired. Start a new print run if you need it again.")), 410
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": 'attachment; filename="letters.pdf"'})
+
+
+def _job_or_404(token):
+    """A print job's values; 404 if unknown. A delivery packet (every event letter to one office) is
+    staff's, like the page that makes it: a canvasser gets 403 even holding its link."""
+    job = jobs.job_values(token) or abort(404)
+    if job["kind"] == "packet" and current_user().role != User.STAFF:
+        abort(403)
+    return job
 
 
 def init_app(app):
