@@ -13,10 +13,8 @@ from actiontool import create_app
 from actiontool.config import MIGRATIONS, TRANSLATIONS
 from actiontool.models import db
 from actiontool.roster import apply_roster, parse_roster
-from tests.fake_services import (
-    FakeCensusGeocoder,
-    FakeCountyLayer,
-)
+from tests.fakes.census import FakeCensusGeocoder
+from tests.fakes.county_layer import FakeCountyLayer
 from tests.helpers import CANVASSER, ROSTER, STAFF, register_addresses, signed_in_client
 from tests.smtp_server import SmtpServer
 

@@ -7,7 +7,8 @@ import io
 import re
 from pathlib import Path
 
-from tests.fake_services import OUTSIDE_POINT, census_match, district_center
+from tests.fakes.census import census_match
+from tests.fakes.geography import OUTSIDE_POINT, district_center
 
 ROOT = Path(__file__).resolve().parent.parent
 ROSTER = (ROOT / "officials.csv").read_text(encoding="utf-8")

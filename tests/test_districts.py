@@ -5,7 +5,7 @@ import json
 import pytest
 
 from actiontool.lookup.districts import DistrictMap, DistrictsInvalid
-from tests.fake_services import OUTSIDE_POINT, district_center, districts_geojson
+from tests.fakes.geography import OUTSIDE_POINT, district_center, districts_geojson
 
 
 def test_fetch_downloads_the_nine_districts_into_the_instance_folder(app, runner, county_layer):

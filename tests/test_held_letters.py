@@ -458,7 +458,7 @@ def test_only_staff_can_readdress_or_cancel_a_held_letter(app, runner, staff, sm
 def test_readdressing_to_an_official_without_email_neither_queues_it_nor_stops_the_worker(app, client, staff,
                                                                                           smtp, letters):
     upload_and_apply(staff, new_member_roster(email=""))  # district 2: printed letters only
-    press(staff, "readdress", letters["queued"])
+    assert press(staff, "readdress", letters["queued"]).status_code == 409
     # Then another supporter confirms a letter to district 4 (with the link their email will carry).
     other = letter_token(submit_letter(client, name="Gema Rey"))
     ask_to_email(client, other, email="gema@example.org")
@@ -466,4 +466,8 @@ def test_readdressing_to_an_official_without_email_neither_queues_it_nor_stops_t
 
     run_worker(app)  # must not crash, and must deliver Gema's letter
     assert len(sent_to(smtp, "Jorge.Baron@kingcounty.gov")) == 1
-    assert letter_state(app, letters["queued"])["status"] != "queued"
+    # Still held for the departed official, its email to them held too: nothing queued, nothing sent.
+    assert letter_state(app, letters["queued"]) == {
+        "status": "held", "recipient": ("Rhonda Lewis", OLD_EMAIL),
+        "outbox": [("confirmation", "sent"), ("to_official", "held")]}
+    assert sent_to(smtp, OLD_EMAIL) == []

@@ -5,7 +5,8 @@ live in Pierce County, and taking the other would turn a resident away.
 """
 
 from actiontool.models import Letter, db
-from tests.fake_services import census_match, district_center
+from tests.fakes.census import census_match
+from tests.fakes.geography import district_center
 from tests.helpers import submit_letter, text
 
 # ZIP 98092 crosses the county line.

@@ -44,7 +44,7 @@ def test_export_round_trips_byte_for_byte(runner, tmp_path):
     assert result.exit_code == 0
     assert result.output == ROSTER
     path = tmp_path / "out.csv"
-    runner.invoke(args=["roster", "export", "-o", str(path)])
+    assert runner.invoke(args=["roster", "export", "-o", str(path)]).exit_code == 0
     assert path.read_bytes() == ROSTER.encode("utf-8")
 
 
@@ -67,6 +67,7 @@ def test_dry_run_changes_nothing(app, runner, tmp_path):
 def test_if_empty_leaves_an_existing_roster_alone(app, runner, tmp_path):
     changed = replace_field(ROSTER, 3, "name", "Nueva Persona")
     result = runner.invoke(args=["roster", "import", "--if-empty", write(tmp_path, changed)])
+    assert result.exit_code == 0, result.output  # not an error: first setup simply has nothing to do
     assert "nothing imported" in result.output
     assert names(app)[("councilmember", "2")] == "Rhonda Lewis"
 
@@ -103,10 +104,15 @@ def test_bad_file_is_refused_whole_with_its_line_numbers(app, runner, tmp_path, 
     assert names(app) == before
 
 
-def test_every_problem_is_reported_not_just_the_first(runner, tmp_path):
-    text = replace_field(replace_field(ROSTER, 2, "email", "bad"), 7, "verified_on", "soon")
+def test_every_problem_is_reported_not_just_the_first(app, runner, tmp_path):
+    # Besides its two problems, the file changes a name: none of it may apply.
+    text = replace_field(replace_field(replace_field(ROSTER, 2, "email", "bad"), 7, "verified_on", "soon"),
+                         3, "name", "Should Not Apply")
+    before = names(app)
     result = runner.invoke(args=["roster", "import", write(tmp_path, text)])
-    assert "2 problem(s)" in result.output
+    assert result.exit_code == 1, result.output
+    assert "2 problem(s); nothing was changed" in result.output
+    assert names(app) == before
     assert ":line 2, column email" in result.output and ":line 7, column verified_on" in result.output
 
 
@@ -118,7 +124,11 @@ def test_removed_office_is_deleted_and_letters_keep_their_recipient(app, client,
     assert "executive" not in without_executive
     result = runner.invoke(args=["roster", "import", write(tmp_path, replace_field(
         without_executive, 5, "name", "Someone Else"))])  # line 5 is district 4
-    assert "1 changed, 1 removed" in result.output
+    assert result.exit_code == 0, result.output
+    assert "Roster updated: 0 added, 1 changed, 1 removed, 8 unchanged." in result.output
+    after = names(app)
+    assert "executive" not in {office for office, _district in after}
+    assert after[("councilmember", "4")] == "Someone Else"
     preview = client.get(f"/letters/{token}").get_data(as_text=True)
     assert "Jorge L. Barón" in preview and "Someone Else" not in preview
 

@@ -208,12 +208,29 @@ def test_after_sign_in_the_page_asked_for_is_opened(client, staff):
     assert response.headers["Location"] == "/staff/events?page=2"
 
 
-def test_session_cookie_is_secure_httponly_and_samesite_over_https(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "BASE_URL": "https://letters.example",
-                      "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+def test_session_cookie_is_secure_httponly_and_samesite_over_https(app, database_url, staff):
+    # Served over HTTPS as in production: BASE_URL alone turns Secure on (config.load), nothing else set.
+    https_app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "DATABASE_URL": database_url,
+                            "BASE_URL": "https://letters.example"})
+    client = https_app.test_client()
+    try:
+        page = client.get("/staff/login", base_url="https://letters.example")
+        # Over HTTPS, Flask-WTF also wants a same-origin Referer.
+        response = client.post("/staff/login", base_url="https://letters.example",
+                               headers={"Referer": "https://letters.example/staff/login"},
+                               data={"email": staff, "password": PASSWORD,
+                                     "csrf_token": csrf_token(page.get_data(as_text=True))})
+    finally:
+        with https_app.app_context():
+            db.engine.dispose()
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/"
+    [session_cookie] = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=")]
+    name_value, *attributes = [part.strip() for part in session_cookie.split(";")]
+    assert len(name_value) > len("session=")  # the signed-in session, not a deletion
+    flags = {a.split("=", 1)[0].lower(): (a.split("=", 1)[1] if "=" in a else True) for a in attributes}
+    assert flags.get("secure") is True, session_cookie
+    assert flags.get("httponly") is True, session_cookie
+    assert flags.get("samesite") == "Lax", session_cookie
 
 
 def staff_urls(app):

@@ -2,9 +2,10 @@
 
 import datetime as dt
 import json
+import re
 
 from actiontool.models import Letter, db, utcnow
-from tests.fake_services import districts_geojson
+from tests.fakes.geography import districts_geojson
 from tests.helpers import (
     add_user,
     ask_to_email,
@@ -55,10 +56,20 @@ def test_dashboard_in_spanish(app, client, runner):
     assert "Lo que se envió" in page and '<html lang="es">' in page
 
 
-def test_canvassers_see_their_page_not_the_dashboard(app, runner):
+def test_canvassers_see_their_page_not_the_dashboard(app, client, runner):
+    write_letters(client)
     canvasser = signed_in(app, runner, role="canvasser")
-    page = canvasser.get("/staff/").get_data(as_text=True)
-    assert "letters in all" not in page
+    response = canvasser.get("/staff/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    # Their page: who they are signed in as, and their tool (events), in the console's navigation too.
+    assert "<h1>Staff console</h1>" in page
+    assert "Signed in as canvasser@campaign.test." in page
+    assert '<a class="button" href="/staff/events">Events</a>' in page
+    nav = re.search(r'<nav class="staff-nav".*?</nav>', page, re.S).group(0)
+    assert re.findall(r'<a href="([^"]+)">', nav) == ["/staff/", "/staff/events"]
+    # Not the dashboard: none of its counts, chart or exports, and the exports themselves refused.
+    assert "letters in all" not in page and "<svg" not in page and "letters.csv" not in page
     assert canvasser.get("/staff/letters.csv").status_code == 403
 
 

@@ -36,7 +36,8 @@ import requests
 import sqlalchemy
 from requests.adapters import HTTPAdapter
 
-from tests.fake_services import FakeCensusGeocoder, FakeCountyLayer
+from tests.fakes.census import FakeCensusGeocoder
+from tests.fakes.county_layer import FakeCountyLayer
 from tests.helpers import STAFF_PASSWORD, csrf_token, register_addresses
 from tests.served.logscan import LeakWatch
 from tests.smtp_server import SmtpServer, free_port
