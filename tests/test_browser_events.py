@@ -330,18 +330,48 @@ def test_without_javascript_the_waiting_page_refreshes_itself_every_3_seconds(
     expect(page.get_by_role("status")).to_have_text("Waiting to start…")
 
 
+def progress_on_page(page, done):
+    """What the print page shows once its progress bar reaches `done` (or when TIMEOUT_MS is up):
+    the status line, the bar's (value, max), and whether this is still the document first loaded."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function("done => (document.querySelector('#print-job progress') || {}).value >= done",
+                               arg=done, timeout=TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        pass  # the comparison below says what the page showed instead
+    return page.evaluate("""() => {
+        const bar = document.querySelector('#print-job progress');
+        const status = document.querySelector('#print-job [role=status]');
+        return {status: status && status.textContent.trim(), bar: bar && [bar.value, bar.max],
+                same_document: window.openedWhileWaiting === true};
+    }""")
+
+
 def test_with_javascript_the_waiting_page_updates_in_place_without_reloading(
         app, new_context, canvasser, shown):
+    """Opened while the job waits, the page shows the worker's progress chunk by chunk, in the same document."""
+    from actiontool.printing import jobs
+    from actiontool.printing.batch import CHUNK
+
+    copies = 2 * CHUNK + 1  # with the cover sheet, three chunks: progress is seen after the first and second
     page = new_context(java_script_enabled=True).new_page()
     sign_in(page)
-    event_id = create_event(page)
-    add_one_signer(page, shown)
-    token = request_job_for(app, event_id)
-    loads = []
-    page.on("load", lambda loaded: loads.append(time.monotonic()) if "/staff/prints/" in loaded.url else None)
+    with app.app_context():
+        token = jobs.request_job("blank", {"district": "4", "copies": copies, "language": "en",
+                                           "cover_language": "en"}, CANVASSER)
     page.goto(f"/staff/prints/{token}")
-    page.wait_for_timeout(5_000)
-    assert len(loads) == 1, f"the page loaded {len(loads)} times in 5 s while the job waited"
+    expect(page.get_by_role("status")).to_have_text(shown("Waiting to start…"))
+    page.evaluate("() => { window.openedWhileWaiting = true; }")  # a reload would forget it
+
+    seen = []
+    with app.app_context():  # the real worker's print step; between chunks it looks at the page
+        assert jobs.run_next(between_chunks=lambda: seen.append(progress_on_page(page, len(seen) + 1)))
+        assert jobs.job_values(token)["status"] == "done"
+    running = shown("Rendering %(letters)d letters…", letters=copies)
+    assert seen == [{"status": running, "bar": [1, 3], "same_document": True},
+                    {"status": running, "bar": [2, 3], "same_document": True}]
+    expect(page.get_by_role("link", name="Download the PDF")).to_be_visible(timeout=READY_TIMEOUT_MS)
 
 
 # ---------------------------------------------------------------------------
