@@ -88,7 +88,7 @@ def switch_language_url(lang):
     args["lang"] = lang
     if request.endpoint:
         return url_for(request.endpoint, **view_args, **args)
-    return url_for("views.index", lang=lang)
+    return url_for("supporter.index", lang=lang)
 
 
 def init_app(app):

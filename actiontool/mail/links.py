@@ -30,9 +30,9 @@ def supporter_links(letter, confirm=False):
     in the supporter's language."""
     language = letter["ui_language"]
     links = {
-        "status": external_url("delivery.status", language, token=letter["token"]),
-        "pdf": external_url("views.letter_as_pdf", language, token=letter["token"]),
+        "status": external_url("email.status", language, token=letter["token"]),
+        "pdf": external_url("supporter.letter_as_pdf", language, token=letter["token"]),
     }
     if confirm:
-        links["confirm"] = external_url("delivery.confirm", language, signed=confirmation_token(letter["token"]))
+        links["confirm"] = external_url("email.confirm", language, signed=confirmation_token(letter["token"]))
     return links

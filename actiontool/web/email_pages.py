@@ -11,7 +11,7 @@ from actiontool.letters.store import letter_values
 from actiontool.mail import confirmation
 from actiontool.web.pages import expired_page, letter_or_404, require_button_token
 
-bp = Blueprint("delivery", __name__)
+bp = Blueprint("email", __name__)
 
 
 def _messages():
@@ -69,7 +69,7 @@ def send(token):
 @bp.errorhandler(CSRFError)
 def send_form_expired(error):
     """The send form open too long: the letter page again, with what was typed and a fresh token."""
-    if request.endpoint != "delivery.send":
+    if request.endpoint != "email.send":
         return expired_page()
     try:
         letter = letter_or_404(request.view_args["token"])
@@ -129,7 +129,7 @@ def confirm(signed):
         return render_status(letter, _already_notice(letter))
     if outcome.code == confirmation.OK:
         # Post/Redirect/Get: reloading the status page never posts the confirmation again.
-        return redirect(url_for("delivery.status", token=token, confirmed=1))
+        return redirect(url_for("email.status", token=token, confirmed=1))
     return render_status(letter, _messages()[outcome.code],
                          429 if outcome.code == confirmation.DAILY_LIMIT else 200)
 

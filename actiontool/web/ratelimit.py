@@ -30,12 +30,12 @@ def submissions():
 # endpoint -> (limit, methods it applies to; None for all)
 LIMITS = {
     "api.lookup_address": (lookups, None),
-    "views.write": (submissions, ["POST"]),
-    "delivery.send": (submissions, None),
-    "delivery.resend": (submissions, None),
-    "delivery.confirm": (submissions, ["POST"]),
+    "supporter.write": (submissions, ["POST"]),
+    "email.send": (submissions, None),
+    "email.resend": (submissions, None),
+    "email.confirm": (submissions, ["POST"]),
     # Each PDF costs a core for a moment: a reader downloads theirs a few times, not hundreds.
-    "views.letter_as_pdf": (submissions, None),
+    "supporter.letter_as_pdf": (submissions, None),
 }
 
 

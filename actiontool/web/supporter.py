@@ -20,7 +20,7 @@ from actiontool.letters.store import save_letter
 from actiontool.printing.pdf import letter_pdf
 from actiontool.web.pages import expired_page, letter_or_404, lookup_failed_context
 
-bp = Blueprint("views", __name__)
+bp = Blueprint("supporter", __name__)
 
 
 @bp.get("/")
@@ -46,7 +46,7 @@ def write():
         return render_template("write.html", form=form), 422
     if form.website.data:
         # A bot filled the hidden field: it gets a page, and nothing is looked up or saved.
-        return redirect(url_for("views.index"))
+        return redirect(url_for("supporter.index"))
 
     values = form.data
     try:
@@ -55,7 +55,7 @@ def write():
         return _lookup_failed(form, failure)
 
     token = save_letter(values, found.official, found.district, current_language())
-    return redirect(url_for("views.letter", token=token))
+    return redirect(url_for("supporter.letter", token=token))
 
 
 def _lookup_failed(form, failure):
@@ -86,7 +86,7 @@ def letter_as_pdf(token):
 @bp.errorhandler(CSRFError)
 def form_expired(error):
     """The letter form open too long: shown again with what was typed and a fresh token."""
-    if request.endpoint != "views.write":
+    if request.endpoint != "supporter.write":
         return expired_page()
     form = LetterForm()
     form.validate()

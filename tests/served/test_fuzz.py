@@ -419,18 +419,18 @@ def field_names(form_class):
     return sorted(fields, key=lambda name: attributes[name].creation_counter)
 
 
-@fuzzes("views.write", who="public")
+@fuzzes("supporter.write", who="public")
 def write(draw, context):
     return draw(body("POST", "/write", field_names(forms.LetterForm), context))
 
 
-@fuzzes("delivery.send", who="public")
+@fuzzes("email.send", who="public")
 def send(draw, context):
     token = draw(in_path(context.letter_tokens))
     return draw(body("POST", f"/letters/{segment(token)}/send", field_names(forms.SendForm), context))
 
 
-@fuzzes("delivery.resend", who="public")
+@fuzzes("email.resend", who="public")
 def resend(draw, context):
     token = draw(in_path(context.letter_tokens))
     return draw(body("POST", f"/letters/{segment(token)}/resend", [], context))
@@ -445,12 +445,12 @@ def signed_link(draw, context):
                          (in_path([real]), 1)))
 
 
-@fuzzes("delivery.confirm", who="public")
+@fuzzes("email.confirm", who="public")
 def confirm(draw, context):
     return draw(body("POST", f"/confirm/{segment(signed_link(draw, context))}", [], context))
 
 
-@fuzzes("delivery.confirm", method="GET", who="public")
+@fuzzes("email.confirm", method="GET", who="public")
 def confirm_page(draw, context):
     return draw(page(f"/confirm/{segment(signed_link(draw, context))}"))
 
@@ -737,7 +737,7 @@ def test_every_form_the_app_accepts_is_fuzzed():
     fuzzed = {(target.endpoint, target.method) for target in TARGETS}
     missing = the_app_forms() - fuzzed
     assert not missing, f"POST endpoints no fuzz target sends junk to: {sorted(missing)}"
-    assert {("api.lookup_address", "GET"), ("delivery.confirm", "GET")} <= fuzzed
+    assert {("api.lookup_address", "GET"), ("email.confirm", "GET")} <= fuzzed
 
 
 def describe(fuzzed, response):
