@@ -37,7 +37,7 @@ def gunicorn_start_log(tmp_path, **settings):
             time.sleep(0.1)
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.wait(timeout=90)  # gunicorn itself gives workers up to 30 s (graceful_timeout) to finish
     return log.read_text()
 
 
