@@ -93,8 +93,7 @@ class LookupFailed(Exception):
     @property
     def message(self):
         """What to tell the supporter, in the page's language."""
-        return str(MESSAGES[self.code] % {"district": self.district}) if self.code == NO_COUNCILMEMBER \
-            else str(MESSAGES[self.code])
+        return str(MESSAGES[self.code]) % {"district": self.district}
 
 
 def normalise_address(street, city, zip_code):
