@@ -12,13 +12,14 @@ from wtforms.widgets import html_params
 
 from actiontool import forms
 from actiontool.forms import LetterForm, html_attributes
+from actiontool.i18n import lazy_gettext
 from tests.helpers import submit_letter
 
 # A value of every kind html_params meets: text with markup and quotes, numbers, booleans, lazy strings.
 ATTRIBUTE_SETS = [
     {},
     {"autocomplete": "name", "aria-describedby": "name-hint name-errors", "aria-invalid": "true"},
-    {"class_": 'a"b <c> & d', "data_x_y": "1", "aria_label": forms._l("City"), "maxlength": 100},
+    {"class_": 'a"b <c> & d', "data_x_y": "1", "aria_label": lazy_gettext("City"), "maxlength": 100},
     {"required": True, "disabled": False, "tabindex": "-1", "value": "O'Brien \"Jr\" <b>"},
     {"title": Markup('say "hi" <b>'), "id": "x&y"},
 ]
@@ -117,7 +118,7 @@ def test_template_text_follows_force_locale_inside_a_page_request(app, lang, exp
         render_template_string("{{ _('Your letter to your council member') }}")  # the page's language first
         with force_locale(lang):
             assert render_template_string("{{ _('Your letter to your council member') }}") == expected
-            assert str(forms._l("Your letter to your council member")) == expected
+            assert str(lazy_gettext("Your letter to your council member")) == expected
         assert render_template_string("{{ _('100%% sure') }}") == "100% sure"
 
 

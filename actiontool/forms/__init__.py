@@ -1,0 +1,22 @@
+"""The forms: fields, limits and messages (lazy, so they follow the page's language).
+
+base: what every form shares; letter: the supporter's; staff: sign-in and roster; canvassing: events,
+signers, sheets and printing.
+"""
+
+from actiontool.forms.base import Form, html_attributes, render_quickly
+from actiontool.forms.canvassing import (
+    BlankLettersForm,
+    EventForm,
+    EventSignerForm,
+    PacketForm,
+    SheetUploadForm,
+)
+from actiontool.forms.letter import AddressForm, ButtonForm, LetterForm, SendForm
+from actiontool.forms.staff import LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
+
+__all__ = [
+    "AddressForm", "BlankLettersForm", "ButtonForm", "EventForm", "EventSignerForm", "Form", "LetterForm",
+    "LoginForm", "OfficialForm", "PacketForm", "RosterApplyForm", "RosterUploadForm", "SendForm",
+    "SheetUploadForm", "html_attributes", "render_quickly",
+]
