@@ -52,6 +52,8 @@ DEFAULTS = {
     "EVENT_MAX_ROWS_TO_FIX": 300,
     # Print jobs rendering at the same time, across every worker; each one uses up to 2 cores.
     "PRINT_JOBS_AT_ONCE": 1,
+    # The roster page flags an official whose row was last verified more days ago than this.
+    "ROSTER_STALE_AFTER_DAYS": 90,
     "CONFIRMATION_DAYS": 7,
     "REMINDER_AFTER_HOURS": 24,
     # Days after which a finished letter loses the supporter's name, email, address and note.
