@@ -1,9 +1,13 @@
-"""Configuration in layers: defaults here, then ACTIONTOOL_* from the environment, then tests."""
+"""Configuration in layers: defaults here, then the instance folder's settings.toml, then ACTIONTOOL_*
+from the environment, then tests."""
 
 import os
+import tomllib
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from actiontool import campaign
 
 # Folders beside the package: the page templates, the translation catalogs, the database migrations.
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +18,8 @@ MIGRATIONS = ROOT / "migrations"
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 # In the instance folder: the key used when ACTIONTOOL_SECRET_KEY is not set.
 SECRET_KEY_FILE = "secret_key"
+# In the instance folder: settings as TOML (CAMPAIGN_NAME = "..."), read before the environment.
+SETTINGS_FILE = "settings.toml"
 
 DEFAULTS = {
     "SECRET_KEY": DEFAULT_SECRET_KEY,
@@ -37,7 +43,8 @@ DEFAULTS = {
     "MAIL_URL": None,
     "MAIL_FROM": "letters@localhost",
     "BASE_URL": "http://127.0.0.1:5000",
-    "CAMPAIGN_NAME": "Stop ICE's Insecure Communities",
+    # Who runs the tool and how it looks (campaign.py says what each one is).
+    **campaign.SETTINGS,
     "MAIL_TIMEOUT": 30,
     "MAIL_RETRY_BASE_SECONDS": 30,
     "MAIL_RETRY_MAX_SECONDS": 3600,
@@ -83,11 +90,15 @@ class ConfigurationError(RuntimeError):
 def load(app, test_config=None):
     """Fill app.config from DEFAULTS, the environment and test_config, then check it."""
     app.config.from_mapping(DEFAULTS)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    try:
+        app.config.from_file(SETTINGS_FILE, load=tomllib.load, text=False, silent=True)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError(f"{os.path.join(app.instance_path, SETTINGS_FILE)}: {error}") from None
     app.config.from_prefixed_env("ACTIONTOOL")
     if test_config:
         app.config.from_mapping(test_config)
 
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, ""):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path) or DEFAULT_SECRET_KEY
     if not app.config["DATABASE_URL"]:
@@ -110,6 +121,10 @@ def load(app, test_config=None):
             "the built-in key is only for debug and tests."
         )
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    try:
+        app.extensions["campaign"] = campaign.load(app.config, app.instance_path)
+    except campaign.CampaignSettingError as error:
+        raise ConfigurationError(str(error)) from None
 
 
 def _instance_secret_key(instance_path):

@@ -121,7 +121,7 @@ def test_a_letter_to_a_different_official_the_same_day_is_fine(app, client, smtp
     other, other_link = awaiting(app, client, smtp, district="7")
     page = confirm(client, other_link)
     assert page.status_code == 200
-    assert "Thank you! Your letter is confirmed and on its way." in text(page)
+    assert "is confirmed and will be sent shortly." in text(page)
     run_worker(app)
     assert len(smtp.messages_to(BARON)) == 1
     assert len(smtp.messages_to(VON_REICHBAUER)) == 1

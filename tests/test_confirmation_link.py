@@ -259,7 +259,7 @@ STATUS_TEXT = {
                "carpeta de spam o pida un enlace nuevo.", "Envíenme un enlace nuevo"],
     },
     "queued": {
-        "en": ["Confirmed: it is in line to be sent."],
+        "en": ["Confirmed: it will be sent shortly."],
         "es": ["Confirmada: está en fila para enviarse."],
     },
     "sent": {
@@ -369,7 +369,7 @@ def test_new_link_button_does_nothing_once_the_letter_is_confirmed_or_without_cs
     confirm(client, path)
     stale = client.post(f"/letters/{token}/resend", data={"csrf_token": button})
     assert stale.status_code == 200
-    assert "Confirmed: it is in line to be sent." in text(stale)
+    assert "Confirmed: it will be sent shortly." in text(stale)
     run_worker(app)
     assert len(smtp.messages_to(SUPPORTER_EMAIL)) == 1
     assert state(app, token)["outbox"] == ["confirmation", "to_official"]
@@ -412,7 +412,8 @@ def test_official_without_email_letter_goes_by_post_and_sending_is_refused(app, 
     assert BY_POST[lang] in text(preview)
     assert f'action="/letters/{token}/send"' not in body
     assert 'name="email"' not in body
-    assert f'href="/letters/{token}.pdf"' in body
+    assert f'href="/letters/{token}/thanks"' in body
+    assert f'href="/letters/{token}.pdf"' in client.get(f"/letters/{token}/thanks").get_data(as_text=True)
 
     # A script posting anyway, with a good CSRF token from the letter form.
     form_token = csrf_token(client.get("/write").get_data(as_text=True))

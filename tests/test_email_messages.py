@@ -535,8 +535,8 @@ def local(link):
 FRESH_BROWSER = {
     # The supporter's language: (a fresh browser's own language, the other one; the confirm page's
     # title, what the page says once confirmed and the status page's title, in the supporter's language).
-    "es": ("en", "Confirme su carta", "¡Gracias! Su carta está confirmada y va en camino.", "Dónde está su carta"),
-    "en": ("es", "Confirm your letter", "Thank you! Your letter is confirmed and on its way.", "Where your letter is"),
+    "es": ("en", "Confirme su carta", "¡Gracias por escribir!", "Estado de su carta"),
+    "en": ("es", "Confirm your letter", "Thank you for writing!", "Your letter's status"),
 }
 
 

@@ -1,6 +1,7 @@
 """Pages in both languages, the language switch, privacy headers and logs, and configuration."""
 
 import logging
+import re
 import threading
 
 import pytest
@@ -29,12 +30,17 @@ def test_browser_language_is_used_when_nothing_was_chosen(client):
 
 
 def test_every_page_has_a_visible_toggle_to_the_other_language(client):
+    """A link, or on a page with a form a button that sends the form along (what was typed stays)."""
     token = submit_letter(client).headers["Location"].rsplit("/", 1)[1]
-    for url in ("/", "/write", f"/letters/{token}", "/no-such-page"):
-        english = client.get(url + "?lang=en").get_data(as_text=True)
-        assert 'lang="es" hreflang="es">Español</a>' in english, url
-        spanish = client.get(url + "?lang=es").get_data(as_text=True)
-        assert 'lang="en" hreflang="en">English</a>' in spanish, url
+    for url in ("/", "/write", f"/letters/{token}", f"/letters/{token}/thanks", "/no-such-page"):
+        for lang, other, name in (("en", "es", "Español"), ("es", "en", "English")):
+            page = client.get(f"{url}?lang={lang}").get_data(as_text=True)
+            toggle = re.search(rf'<(a|button)[^>]*lang="{other}"[^>]*>{name}</(a|button)>', page)
+            assert toggle, (url, lang)
+            if toggle.group(1) == "a":
+                assert f'hreflang="{other}"' in toggle.group(0)
+            else:
+                assert f'name="switch_language" value="{other}"' in toggle.group(0)
 
 
 @pytest.mark.parametrize("lang, heading, sources", [

@@ -1,19 +1,20 @@
 """The web layer: one module per audience, on top of everything else (nothing below imports from here).
 
-site.py (CSRF, headers, error pages) and guard.py (requests no page can read, registered first by
-create_app) apply to every page;
+site.py (CSRF, headers, error pages), identity.py (the campaign's name, colours, logo) and guard.py
+(requests no page can read, registered first by create_app) apply to every page;
 supporter.py, email_pages.py, staff.py, events.py, prints.py and api.py are the pages each audience uses;
 pages.py holds what they share.
 """
 
 from actiontool.printing import pdf
-from actiontool.web import api, email_pages, events, prints, ratelimit, site, staff, supporter
+from actiontool.web import api, email_pages, events, identity, prints, ratelimit, site, staff, supporter
 
 
 def init_app(app):
     """Register every page, the app-wide protections and the rate limits."""
     pdf.init_app(app)
     site.init_app(app)
+    identity.init_app(app)
     supporter.init_app(app)
     email_pages.init_app(app)
     staff.init_app(app)

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from actiontool.forms import ButtonForm, SendForm
+from actiontool.i18n import LANGUAGES
 from actiontool.letters.content import compose
 from actiontool.letters.store import letter_values
 from actiontool.mail import confirmation
@@ -50,6 +51,9 @@ def send(token):
     """Save the email choices and send the supporter a confirmation link."""
     letter = letter_or_404(token)
     form = SendForm()
+    if request.form.get("switch_language") in LANGUAGES:
+        # The language button: the same page in the other language, with what was typed.
+        return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form)
     if not form.validate():
         return render_template("letter.html", letter=letter, letter_html=compose(letter),
                                send_form=form), 422
@@ -84,9 +88,7 @@ def send_form_expired(error):
 @bp.get("/letters/<token>/status")
 def status(token):
     """Where the letter is: written, awaiting confirmation, queued, sent or failed."""
-    notice = _("Thank you! Your letter is confirmed and on its way.") \
-        if request.args.get("confirmed") == "1" else None
-    return render_status(letter_or_404(token), notice)
+    return render_status(letter_or_404(token))
 
 
 @bp.post("/letters/<token>/resend")
@@ -129,7 +131,7 @@ def confirm(signed):
         return render_status(letter, _already_notice(letter))
     if outcome.code == confirmation.OK:
         # Post/Redirect/Get: reloading the status page never posts the confirmation again.
-        return redirect(url_for("email.status", token=token, confirmed=1))
+        return redirect(url_for("supporter.thanks", token=token))
     return render_status(letter, _messages()[outcome.code],
                          429 if outcome.code == confirmation.DAILY_LIMIT else 200)
 

@@ -4,15 +4,28 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from actiontool.i18n import current_language
 from actiontool.models import DATABASE_AWAY, discard_failed_transaction
 from actiontool.web.pages import error_page, expired_page
 
 csrf = CSRFProtect()
 
 
+def title_for_sentence(recipient):
+    """The recipient's title as it reads inside a sentence of the page's language: "Councilmember",
+    "el concejal", "la concejala"."""
+    language = current_language()
+    title = recipient["title"][language]
+    if language != "es" or not title:
+        return title
+    first_word = title.split()[0].lower()
+    return ("la " if first_word.endswith("a") else "el ") + title[0].lower() + title[1:]
+
+
 def init_app(app):
     """CSRF protection, privacy headers and translated error pages, for every page."""
     csrf.init_app(app)
+    app.add_template_filter(title_for_sentence)
 
     @app.after_request
     def privacy_headers(response):

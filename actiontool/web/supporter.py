@@ -1,4 +1,6 @@
-"""The supporter's pages: landing, the letter form, the preview and the PDF."""
+"""The supporter's pages: landing, the letter form, the preview, the PDF and the thank-you page."""
+
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -14,7 +16,7 @@ from flask_wtf.csrf import CSRFError
 
 from actiontool import lookup
 from actiontool.forms import LetterForm, SendForm
-from actiontool.i18n import current_language
+from actiontool.i18n import LANGUAGES, current_language
 from actiontool.letters.content import compose, default_letter_language
 from actiontool.letters.store import save_letter
 from actiontool.printing.pdf import letter_pdf
@@ -42,6 +44,8 @@ def write():
     if not form.is_submitted():
         form.letter_language.data = default_letter_language(current_language())
         return render_template("write.html", form=form)
+    if _switching_language():
+        return render_template("write.html", form=form)
     if not form.validate():
         return render_template("write.html", form=form), 422
     if form.website.data:
@@ -58,6 +62,11 @@ def write():
     return redirect(url_for("supporter.letter", token=token))
 
 
+def _switching_language():
+    """The language button was pressed: the same form, in the other language, with what was typed."""
+    return request.form.get("switch_language") in LANGUAGES
+
+
 def _lookup_failed(form, failure):
     """The form again, with what was typed, the outcome explained and the way forward."""
     context = lookup_failed_context(form, failure)
@@ -70,6 +79,31 @@ def letter(token):
     letter = letter_or_404(token)
     form = SendForm(email=letter["email"] or None)
     return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form)
+
+
+@bp.get("/letters/<token>/thanks")
+def thanks(token):
+    """After sending or printing: thank you, what happens next, and the tool to share (never the letter)."""
+    letter = letter_or_404(token)
+    share_url = current_app.config["BASE_URL"].rstrip("/") + url_for("supporter.index", lang=current_language())
+    return render_template("thanks.html", letter=letter, share=share_links(share_url))
+
+
+def share_links(url):
+    """Plain links that share the tool (no third-party scripts): WhatsApp, email and SMS, with the text."""
+    campaign = current_app.extensions["campaign"]
+    text = campaign.share_text[current_language()] or _(
+        "I wrote to my King County Council member to keep ICE holds out of our county jail. "
+        "It takes two minutes:")
+    message = f"{text} {url}"
+    return {
+        "url": url,
+        "text": text,
+        "whatsapp": "https://wa.me/?" + urlencode({"text": message}, quote_via=quote),
+        "email": "mailto:?" + urlencode({"subject": _("Write to your King County Council member"),
+                                         "body": message}, quote_via=quote),
+        "sms": "sms:?" + urlencode({"body": message}, quote_via=quote),
+    }
 
 
 @bp.get("/letters/<token>.pdf")

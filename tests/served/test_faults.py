@@ -77,7 +77,7 @@ def test_a_letter_confirmed_while_the_mail_server_is_down_goes_out_once_when_it_
     served.smtp.stop()
     try:
         status = confirm(browser, link)
-        assert say("en", "Confirmed: it is in line to be sent.") in visible(browser.get(status))
+        assert say("en", "Confirmed: it will be sent shortly.") in visible(browser.get(status))
         # The worker tries, fails, and tries again (retries start at 1 s in the served app).
         served.wait_until(lambda: log_count(worker, "mail server unavailable") >= failures_before + 2, timeout=20,
                           what="the worker to try the mail server twice")

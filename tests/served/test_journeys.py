@@ -73,9 +73,10 @@ def test_supporter_writes_prints_and_has_the_letter_emailed_to_their_councilmemb
     page = by_email.get(link)
     assert page.status_code == 200, visible(page)
     assert say(lang, "Confirm and send my letter") in visible(page)
-    status = redirect_path(by_email.submit(link, {}))
-    assert status.startswith(f"{letter}/status")
-    assert say(lang, "Thank you! Your letter is confirmed and on its way.") in visible(by_email.get(status))
+    thanks = redirect_path(by_email.submit(link, {}))
+    assert thanks.startswith(f"{letter}/thanks")
+    assert say(lang, "Thank you for writing!") in visible(by_email.get(thanks))
+    status = f"{letter}/status"
 
     delivered = served.wait_for_mail(BARON["email"], where=lambda m: email in str(m["Reply-To"]))
     assert note in plain_text(delivered) and name in str(delivered["From"])
