@@ -11,7 +11,7 @@ PORT ?= 5000
 # Links in emails point at the server `make run` (or `make dev`) starts, unless told otherwise.
 run dev: export ACTIONTOOL_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run dev shell test setup system-deps translations db roster catalog browser-deps bench clean
+.PHONY: run dev shell test setup system-deps translations db roster catalog browser-deps bench clean screenshots
 
 # What production runs (Procfile): gunicorn with gunicorn.conf.py and the delivery worker, on
 # http://127.0.0.1:5000; emails land in instance/mail/ as .eml files. Ctrl-C stops both.
@@ -61,12 +61,21 @@ db: setup
 
 roster: db
 	$(APP) roster import --if-empty officials.csv
+	$(APP) areas import --if-empty district_areas.csv
 
 # The browser tests use Debian's chromium and axe-core from npm; both optional outside CI.
 browser-deps:
 	@if command -v npm >/dev/null 2>&1; then \
 	  [ -f node_modules/axe-core/axe.min.js ] || npm install --no-audit --no-fund --silent; \
 	else echo "npm not found: the accessibility checks will be skipped"; fi
+
+# Every page (public, staff, events) in both languages at 360 px and 1280 px, and the first page of each
+# kind of PDF, as PNGs in screenshots/: the whole product reviewed in a minute. The same tour runs in
+# `make test`, asserting no sideways scrolling, no axe violation and the public pages' weight.
+screenshots: setup db browser-deps
+	rm -rf screenshots
+	ACTIONTOOL_SCREENSHOTS=$(CURDIR)/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/test_every_page.py
+	@echo "Screenshots are in $(CURDIR)/screenshots/"
 
 # Re-extract the strings after changing the UI, then translate what is new in the .po file.
 catalog: $(VENV)/.installed

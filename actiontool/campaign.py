@@ -13,7 +13,9 @@ from pathlib import Path
 SETTINGS = {
     "CAMPAIGN_NAME": "Stop ICE's Insecure Communities",
     # Who runs the tool: shown on every page.
-    "CAMPAIGN_ORGANISATION": "the Stop ICE's Insecure Communities campaign",
+    "CAMPAIGN_ORGANISATION": "Stop ICE's Insecure Communities",
+    # The language the two names above are written in ("en" or "es"), so pages in the other one mark them.
+    "CAMPAIGN_NAMES_LANGUAGE": "en",
     "CAMPAIGN_WEBSITE": "",
     # Empty: MAIL_FROM, the address letters and confirmations come from.
     "CAMPAIGN_CONTACT_EMAIL": "",
@@ -46,6 +48,7 @@ class CampaignSettingError(ValueError):
 class Campaign:
     name: str
     organisation: str
+    names_language: str
     website: str
     contact_email: str
     privacy_email: str
@@ -72,9 +75,13 @@ def load(config, instance_path):
                 f"{key} {colour} is too light: white text on it has a contrast of "
                 f"{contrast(colour, '#ffffff'):.1f}:1, and pages need {MIN_CONTRAST_WITH_WHITE}:1")
     contact = str(config["CAMPAIGN_CONTACT_EMAIL"]).strip() or str(config["MAIL_FROM"]).strip()
+    names_language = str(config["CAMPAIGN_NAMES_LANGUAGE"]).strip()
+    if names_language not in ("en", "es"):
+        raise CampaignSettingError(f"CAMPAIGN_NAMES_LANGUAGE must be en or es, not {names_language!r}")
     return Campaign(
         name=str(config["CAMPAIGN_NAME"]).strip(),
         organisation=str(config["CAMPAIGN_ORGANISATION"]).strip(),
+        names_language=names_language,
         website=_web_address(config["CAMPAIGN_WEBSITE"], "CAMPAIGN_WEBSITE"),
         contact_email=contact,
         privacy_email=str(config["CAMPAIGN_PRIVACY_EMAIL"]).strip() or contact,

@@ -1,4 +1,4 @@
-"""Operator commands: roster, districts, users, worker, purge, print and print-blank (and Flask-Migrate's `db`).
+"""Operator commands: roster, areas, districts, users, worker, purge, print and print-blank (and Flask-Migrate's `db`).
 The `actiontool` command itself is __main__.py."""
 
 import contextlib
@@ -19,6 +19,7 @@ from actiontool.lookup.county_layer import DistrictLayer
 from actiontool.lookup.service import ServiceUnavailable
 from actiontool.officials import COUNCIL_DISTRICTS
 from actiontool.printing import batch, jobs
+from actiontool.roster import areas
 from actiontool.worker import run_worker
 
 # A roster is a few kilobytes and a full sign-up sheet a few hundred: anything far bigger is a mistake.
@@ -127,6 +128,30 @@ def roster_check():
     for d in differences:
         click.echo(f"District {d['district']}: {d['field']}: roster {d['roster']!r}, county {d['county']!r}")
     sys.exit(3)
+
+
+@click.group("areas")
+def areas_cli():
+    """The areas each council district covers (district_areas.csv)."""
+
+
+@areas_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--if-empty", is_flag=True, help="Import only when no areas are stored yet (first setup).")
+@with_appcontext
+def areas_import(path, if_empty):
+    """Check a whole areas file, then apply all of it in one transaction or none of it."""
+    if if_empty and not areas.areas_are_empty():
+        return click.echo("The district areas are already stored; nothing imported.")
+    try:
+        with _unreadable_csv_is_one_line(path):
+            rows = areas.parse_areas(_csv_file(path))
+    except areas.AreasInvalid as error:
+        click.echo(f"{path}: {len(error.problems)} problem(s); nothing was changed.", err=True)
+        click.echo("\n".join(f"  {path}:{problem}" for problem in error.problems), err=True)
+        sys.exit(1)
+    click.echo("District areas updated: {added} added, {changed} changed, {removed} removed, "
+               "{unchanged} unchanged.".format(**areas.apply_areas(rows)))
 
 
 @click.group("districts")
@@ -278,5 +303,6 @@ def init_app(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(purge)
     app.cli.add_command(roster_cli)
+    app.cli.add_command(areas_cli)
     app.cli.add_command(districts_cli)
     app.cli.add_command(worker)

@@ -211,6 +211,21 @@ class RosterRevision(db.Model):
     snapshot: Mapped[list] = mapped_column(JSON)
 
 
+class DistrictArea(db.Model):
+    """The cities and neighbourhoods one council district covers, in both languages, with where that came from
+    (district_areas.csv), and who changed it last."""
+
+    __tablename__ = "district_areas"
+
+    district: Mapped[str] = mapped_column(String(2), primary_key=True)
+    areas_en: Mapped[str] = mapped_column(String(300))
+    areas_es: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    changed_by: Mapped[str] = mapped_column(String(254), default="")
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
 class User(db.Model):
     """A staff member or canvasser. Supporters have no accounts."""
 

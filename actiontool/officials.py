@@ -50,3 +50,45 @@ def same_official(before, now):
 
 def _value(official, key):
     return official[key] if isinstance(official, dict) else getattr(official, key)
+
+
+# An official's title inside a Spanish sentence: "su carta para el concejal Barón", "la concejala Mosqueda".
+# The roster's title_es gives the gender ("Concejal" / "Concejala"); the functions below read it.
+
+def spanish_article(title_es):
+    """The article of a Spanish title, "el" or "la", from its first word; "" when there is no title.
+
+    A first word ending in "a" is feminine ("Concejala", "Ejecutiva del Condado", "Presidenta"),
+    anything else masculine ("Concejal", "Ejecutivo del Condado"). A title that already starts
+    with its article ("la Representante") keeps it. Words that name both genders ("Representante",
+    "Fiscal") can't tell: the roster should write the article in front of them, or a gendered title.
+    """
+    words = (title_es or "").split()
+    if not words:
+        return ""
+    first = words[0].lower()
+    if first in ("el", "la"):
+        return first
+    return "la" if first.endswith("a") else "el"
+
+
+def title_in_sentence(title, language):
+    """An official's title as it reads inside a sentence of `language`: "Councilmember"; in Spanish
+    with its article and a small first letter, "el concejal", "la concejala" (as in "Estimado concejal
+    Barón:"). Spanish strings put it after "para" or first, never after "a" or "de" ("al", "del")."""
+    title = (title or "").strip()
+    if language != "es" or not title:
+        return title
+    article = spanish_article(title)
+    words = title.split()
+    if words[0].lower() == article:
+        words = words[1:]
+    if words:
+        words[0] = words[0][:1].lower() + words[0][1:]
+    return " ".join([article, *words])
+
+
+def official_in_text(title, name, language):
+    """An official named inside a sentence: "Councilmember Jorge L. Barón", "el concejal Jorge L. Barón",
+    "la concejala Teresa Mosqueda"."""
+    return " ".join(part for part in (title_in_sentence(title, language), (name or "").strip()) if part)

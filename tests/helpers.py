@@ -12,6 +12,7 @@ from tests.fakes.geography import OUTSIDE_POINT, district_center
 
 ROOT = Path(__file__).resolve().parent.parent
 ROSTER = (ROOT / "officials.csv").read_text(encoding="utf-8")
+AREAS = (ROOT / "district_areas.csv").read_text(encoding="utf-8")
 # Addresses the fake geocoder knows. ZIP 98104 is in King County; the districts are synthetic.
 HOME = {"street": "100 Main St", "city": "Seattle", "zip": "98104"}  # district 4
 TWO_DISTRICTS = {"street": "1 Twin St", "city": "Seattle", "zip": "98104"}  # districts 1 and 5

@@ -132,8 +132,10 @@ def test_english_flow_without_javascript(new_context):
     expect(preview).to_contain_text("Dear Councilmember Barón:")
     expect(preview).to_contain_text(SUPPORTER)
     expect(preview).to_contain_text(NOTE)
-    assert_pdf(context, page, "Download the letter (PDF)")
     preview_url = page.url
+    page.get_by_role("link", name="Print it and mail it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for writing!")
+    assert_pdf(context, page, "Download the letter (PDF)")
 
     # Layout: the same pages, JavaScript on only to measure them.
     layout = new_context(java_script_enabled=True).new_page()
@@ -151,7 +153,7 @@ def test_spanish_flow_without_javascript(new_context, spanish):
         "Write your letter", "Your full name", "Street address", "City", "ZIP code",
         "Your own words (optional)", "Spanish and English",
         "Find my council member and write my letter", "Your letter is ready",
-        "Download the letter (PDF)")}
+        "Download the letter (PDF)", "Print it and mail it", "Thank you for writing!")}
     context = new_context(java_script_enabled=False)
     page = context.new_page()
 
@@ -184,8 +186,10 @@ def test_spanish_flow_without_javascript(new_context, spanish):
     expect(preview.locator("article.letter[lang=es]")).to_have_count(1)
     expect(preview.locator("article.letter[lang=en]")).to_have_count(1)
     expect(preview).to_contain_text(SUPPORTER)
-    assert_pdf(context, page, labels["Download the letter (PDF)"])
     preview_url = page.url
+    page.get_by_role("link", name=labels["Print it and mail it"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(labels["Thank you for writing!"])
+    assert_pdf(context, page, labels["Download the letter (PDF)"])
 
     layout = new_context(java_script_enabled=True).new_page()
     for path in ("/?lang=es", "/write?lang=es", preview_url):
@@ -338,6 +342,12 @@ def _status_awaiting(page, lang):
     expect(page.locator(".status-awaiting_confirmation")).to_be_visible()
 
 
+def _thanks(page, lang):
+    _preview(page, lang)
+    page.locator("main a.button").last.click()
+    expect(page.locator(".thanks")).to_be_visible()
+
+
 AXE_PAGES = {
     "landing-en": lambda page: _landing(page, "en"),
     "landing-es": lambda page: _landing(page, "es"),
@@ -355,6 +365,8 @@ AXE_PAGES = {
     "check-email": _check_email,
     "status-awaiting-en": lambda page: _status_awaiting(page, "en"),
     "status-awaiting-es": lambda page: _status_awaiting(page, "es"),
+    "thanks-en": lambda page: _thanks(page, "en"),
+    "thanks-es": lambda page: _thanks(page, "es"),
 }
 
 
@@ -382,3 +394,23 @@ def test_axe_finds_no_violations_on_the_confirmation_and_sent_pages(new_context,
     page.reload()
     expect(page.locator(".status-sent")).to_be_visible()
     assert_no_axe_violations(page, axe_source)
+
+
+def test_switching_language_keeps_what_was_typed_and_enter_still_submits(new_context):
+    """The Español button sends the form along (no JavaScript); Enter in a field still means "submit"."""
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/write?lang=en")
+    page.get_by_label("Your full name", exact=True).fill(SUPPORTER)
+    page.get_by_label("Street address", exact=True).fill(HOME["street"])
+    page.get_by_label("Your own words (optional)", exact=True).fill(NOTE)
+    page.get_by_role("button", name="Español").click()
+    assert_html_lang(page, "es")
+    expect(page.locator("#name")).to_have_value(SUPPORTER)
+    expect(page.locator("#street")).to_have_value(HOME["street"])
+    expect(page.locator("#note")).to_have_value(NOTE)
+    expect(page.locator(".field-errors")).to_have_count(0)
+
+    page.locator("#name").press("Enter")  # city and ZIP are empty: the form is checked, in Spanish
+    assert_html_lang(page, "es")
+    expect(page.locator(".error-summary li")).to_have_count(2)
+    expect(page.locator("#city")).to_have_attribute("aria-invalid", "true")

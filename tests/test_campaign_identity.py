@@ -50,7 +50,10 @@ def test_every_public_page_names_who_runs_the_tool_and_how_to_reach_them(campaig
                  f"/letters/{token}/status", "/no-such-page"):
         for lang in ("en", "es"):
             page = client.get(f"{path}?lang={lang}").get_data(as_text=True)
-            assert '<a href="https://neighbours.example.org">Rainier Valley Neighbours</a>' in page, (path, lang)
+            marked = ' lang="en"' if lang == "es" else ""  # English names, marked on Spanish pages
+            link = f'<a href="https://neighbours.example.org"{marked}>Rainier Valley Neighbours</a>'
+            assert link in page, (path, lang)
+            assert f'<span{marked}>Keep Families Together</span>' in page, (path, lang)
             assert 'href="mailto:hello@neighbours.example.org"' in page, (path, lang)
             assert 'href="mailto:privacy@neighbours.example.org"' in page, (path, lang)
             assert "Keep Families Together" in page and "Stop ICE" not in page, (path, lang)
@@ -59,7 +62,7 @@ def test_every_public_page_names_who_runs_the_tool_and_how_to_reach_them(campaig
 def test_without_settings_the_contact_is_the_address_mail_comes_from(client):
     page = client.get("/").get_data(as_text=True)
     assert 'href="mailto:letters@campaign.test"' in page
-    assert "This tool is run by the Stop ICE&#39;s Insecure Communities campaign." in page
+    assert "This tool is run by <span>Stop ICE&#39;s Insecure Communities</span>." in page
     assert "Privacy questions" not in page  # one address: said once
 
 
@@ -82,6 +85,7 @@ def test_the_campaign_colours_reach_every_page_as_a_versioned_stylesheet(campaig
     ("CAMPAIGN_WEBSITE", "neighbours.example.org", "must start with https://"),
     ("CAMPAIGN_LOGO", "../secret_key.svg", "in the instance folder"),
     ("CAMPAIGN_LOGO", "logo.html", "must be one of"),
+    ("CAMPAIGN_NAMES_LANGUAGE", "fr", "must be en or es"),
 ])
 def test_a_setting_that_would_break_pages_stops_the_app_from_starting(app, setting, value, complaint):
     with pytest.raises(ConfigurationError, match=re.escape(complaint)):

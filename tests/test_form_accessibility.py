@@ -302,3 +302,23 @@ def test_every_field_macro_ties_its_errors_and_hint_to_the_field(app, macro, for
         for element_id in attrs.get("aria-describedby", "").split():
             assert calm.text_of(element_id) == hint, attrs  # the hint alone
     assert calm.error_lists == []
+
+
+def test_the_error_summary_lists_the_fields_in_the_order_the_page_shows_them(client):
+    page = client.get("/write").get_data(as_text=True)
+    sent = client.post("/write", data={"csrf_token": csrf_token(page), "email": "not-an-email",
+                                       "letter_language": "zz", "note": "x" * (NOTE_MAX_LENGTH + 1)})
+    html = sent.get_data(as_text=True)
+    summary = re.search(r'<ul class="error-summary">(.*?)</ul>', html, re.S).group(1)
+    linked = [target.removesuffix("-0") for target in re.findall(r'href="#([\w-]+)"', summary)]
+    shown = [re.sub(r"-\d+$", "", attrs["id"]) for _, attrs in Page(html).fields]
+    shown = [field for field in shown if field in linked]
+    assert linked == list(dict.fromkeys(shown))
+    assert linked == ["name", "email", "street", "city", "zip", "note", "letter_language"]
+
+
+def test_the_address_fields_tell_phones_what_they_hold(client):
+    fields = {attrs.get("id"): attrs for _, attrs in Page(client.get("/write").get_data(as_text=True)).fields}
+    assert {name: fields[name].get("autocomplete") for name in ("name", "email", "street", "city", "zip")} == {
+        "name": "name", "email": "email", "street": "address-line1", "city": "address-level2", "zip": "postal-code"}
+    assert fields["zip"].get("inputmode") == "numeric"

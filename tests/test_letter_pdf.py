@@ -250,7 +250,7 @@ def test_pdf_keeps_names_note_salutation_date_and_postal_address_in_its_language
     assert not any(d in text for d in expected_dates(other, *today_candidates()))
 
 
-def test_both_pdf_has_the_spanish_letter_first_and_the_english_one_on_later_pages(client):
+def test_both_pdf_is_the_signed_spanish_letter_then_its_english_translation(client):
     response = get_pdf(client, letter_language="both", note=NOTE)
     pages = pages_text(response.data)
 
@@ -261,15 +261,18 @@ def test_both_pdf_has_the_spanish_letter_first_and_the_english_one_on_later_page
     assert None not in (spanish_start, spanish_end, english_start, english_end), pages
     assert spanish_start == 0
     assert spanish_start <= spanish_end < english_start <= english_end
+    assert pages[english_start].startswith("English translation")
 
     spanish, english = " ".join(pages[:english_start]), " ".join(pages[english_start:])
-    for letter, language in ((spanish, "es"), (english, "en")):
-        assert OFFICIAL in letter
-        assert SUPPORTER in letter
-        assert ADDRESS_LINE in letter
-        for paragraph in NOTE_PARAGRAPHS:
-            assert paragraph in letter
-        assert any(d in letter for d in expected_dates(language, *today_candidates()))
+    # The letter itself: sender, date, recipient, note and signature, once, in Spanish.
+    assert OFFICIAL in spanish and ADDRESS_LINE in spanish and SUPPORTER in spanish
+    for paragraph in NOTE_PARAGRAPHS:
+        assert paragraph in spanish and paragraph not in english
+    assert any(d in spanish for d in expected_dates("es", *today_candidates()))
+    # The translation: the text again in English, signed with the name, and nothing else repeated.
+    assert SUPPORTER in english
+    assert ADDRESS_LINE not in english and "100 Main St" not in english
+    assert not any(d in english for d in expected_dates("en", *today_candidates()))
     assert SALUTATION["en"] not in spanish
     assert SALUTATION["es"] not in english
 

@@ -131,7 +131,7 @@ def test_roster_list_shows_the_ten_officials_in_the_page_language(app, staff, la
     assert page.status_code == 200
     assert caption in text(page)
     body = page.get_data(as_text=True)
-    rows = re.findall(r"<tr>\s*<td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>", body, re.S)
+    rows = re.findall(r"<tr[^>]*>\s*<td[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td>", body, re.S)
     assert [(o, d, html.unescape(n)) for o, d, n in rows] == [
         ("councilmember", "1", "Rod Dembowski"), ("councilmember", "2", "Rhonda Lewis"),
         ("councilmember", "3", "Sarah Perry"), ("councilmember", "4", "Jorge L. Barón"),
@@ -545,7 +545,7 @@ def press_compare(client):
 def difference_rows(response):
     page = response.get_data(as_text=True)
     return [tuple(html.unescape(c) for c in row) for row in
-            re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", page)]
+            re.findall(r"<tr><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", page)]
 
 
 SHIPPED = {row["district"]: row for row in parse_roster(ROSTER) if row["office"] == "councilmember"}

@@ -49,22 +49,30 @@ def add_signer(event_id, values, official, district, email_it, sheet_row_id=None
         if gone.rowcount != 1:
             db.session.rollback()
             return None
-    letter = new_letter(values, official, district, values.get("ui_language", "en"), event_id=event_id)
+    letter = _witnessed_letter(event_id, values, official, district, email_it, values.get("ui_language", "en"))
+    db.session.commit()
+    return letter.token
+
+
+def _witnessed_letter(event_id, values, official, district, email_it, ui_language):
+    """A letter signed at the event, queued for email when the signer gave an address and agreed
+    (ticked on the signer form, or "yes" in the sheet's agreement column); not committed."""
+    letter = new_letter(values, official, district, ui_language, event_id=event_id)
     if email_it and letter.email and official.email:
         letter.status, letter.confirmed_at = LetterStatus.QUEUED, utcnow()
         outbox.enqueue(letter, outbox.TO_OFFICIAL)
-    db.session.commit()
-    return letter.token
+    return letter
 
 
 def add_sheet(event_id, letters, problems, ui_language):
     """A sign-up sheet's good rows as letters and its bad rows kept for fixing, in one transaction.
 
-    Sheet letters are never emailed: nobody saw the signer agree to it.
+    A sheet letter is emailed only when its row says the signer agreed (the agreement column).
     """
     for values in letters:
-        new_letter(dict(values, letter_language=values["language"]), db.session.get(Official, values["official_id"]),
-                   values["district"], ui_language, event_id=event_id)
+        _witnessed_letter(event_id, dict(values, letter_language=values["language"]),
+                          db.session.get(Official, values["official_id"]), values["district"],
+                          values.get("email_it", False), ui_language)
     for problem in problems:
         if problem.cells is not None:
             db.session.add(SheetRow(event_id=event_id, line=problem.line, cells=problem.cells,
@@ -75,8 +83,8 @@ def add_sheet(event_id, letters, problems, ui_language):
 def look_up_kept_rows(event_id, default_language, ui_language, budget):
     """Look up the kept rows whose turn did not come at upload, while the budget lasts.
 
-    A row that is found becomes a letter (as at upload: not emailed); one that is not
-    keeps the lookup's answer, to be fixed by hand. Returns how many letters were added.
+    A row that is found becomes a letter (as at upload: emailed only if the row says the signer agreed);
+    one that is not keeps the lookup's answer, to be fixed by hand. Returns how many letters were added.
     """
     rows = db.session.execute(db.select(SheetRow.id, SheetRow.line, SheetRow.cells).where(
         SheetRow.event_id == event_id, SheetRow.lookup_problem == sheets.NOT_LOOKED_UP)
@@ -87,7 +95,8 @@ def look_up_kept_rows(event_id, default_language, ui_language, budget):
         if letter:
             values = dict(letter, letter_language=letter["language"], ui_language=ui_language)
             official = db.session.get(Official, letter["official_id"])
-            added += add_signer(event_id, values, official, letter["district"], False, sheet_row_id=row_id) is not None
+            added += add_signer(event_id, values, official, letter["district"], letter.get("email_it", False),
+                                sheet_row_id=row_id) is not None
         elif problem.lookup_problem == sheets.NOT_LOOKED_UP:
             break
         else:

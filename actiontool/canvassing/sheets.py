@@ -19,11 +19,12 @@ from actiontool.letters.content import draft
 from actiontool.models import utcnow
 from actiontool.officials import recipient_snapshot
 
-COLUMNS = ("name", "street", "city", "zip", "language", "email", "phone", "note", "district")
+# agrees_to_email: whether the signer agreed that we also email the letter (yes/no, in either language).
+COLUMNS = ("name", "street", "city", "zip", "language", "email", "agrees_to_email", "phone", "note", "district")
 REQUIRED_COLUMNS = ("name", "street", "city", "zip")
 # The Spanish sheet's column names (either header works when a sheet comes back).
-SPANISH_COLUMNS = ("nombre", "calle", "ciudad", "codigo_postal", "idioma", "correo", "telefono", "nota",
-                   "distrito")
+SPANISH_COLUMNS = ("nombre", "calle", "ciudad", "codigo_postal", "idioma", "correo", "acepta_correo", "telefono",
+                   "nota", "distrito")
 FROM_SPANISH = dict(zip(SPANISH_COLUMNS, COLUMNS, strict=True))
 # What a canvasser may write in the language column, in either language, accents or not.
 LANGUAGE_WORDS = {
@@ -31,6 +32,9 @@ LANGUAGE_WORDS = {
     "es": "es", "spanish": "es", "español": "es", "espanol": "es",
     "both": "both", "ambos": "both", "ambas": "both", "los dos": "both", "las dos": "both",
 }
+# What a canvasser may write in the agreement column (an empty cell is no; "x" is a ticked box).
+AGREEMENT_WORDS = {"yes": True, "y": True, "sí": True, "si": True, "x": True,
+                   "no": False, "n": False, "": False}
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,26 @@ def template_csv(language="en"):
 
 def form_values(cells, default_language):
     """A sheet row's cells as the signer form's fields: the row is checked exactly like a typed one."""
-    return {"name": cells.get("name", ""), "email": cells.get("email", ""), "phone": cells.get("phone", ""),
-            "street": cells.get("street", ""), "city": cells.get("city", ""), "zip": cells.get("zip", ""),
-            "note": cells.get("note", ""), "letter_language": _language(cells.get("language"), default_language),
-            "district": cells.get("district", "")}
+    values = {"name": cells.get("name", ""), "email": cells.get("email", ""), "phone": cells.get("phone", ""),
+              "street": cells.get("street", ""), "city": cells.get("city", ""), "zip": cells.get("zip", ""),
+              "note": cells.get("note", ""), "letter_language": _language(cells.get("language"), default_language),
+              "district": cells.get("district", "")}
+    if agreed(cells):
+        values["email_it"] = "y"
+    return values
+
+
+def agreed(cells):
+    """True when the agreement cell says yes ("yes", "sí", "x"...); False for no, empty, or anything else."""
+    return AGREEMENT_WORDS.get(cells.get("agrees_to_email", "").strip().casefold()) is True
+
+
+def agreement_problem(cells):
+    """What is wrong with an agreement cell that is neither yes nor no (None when it is one of them)."""
+    cell = cells.get("agrees_to_email", "").strip()
+    if cell.casefold() in AGREEMENT_WORDS:
+        return None
+    return str(_l("Please write yes or no, not “%(value)s”.", value=cell))
 
 
 def _language(cell, default_language):
@@ -78,11 +98,19 @@ def field_problems(form):
     return tuple(f"{form[name].label.text}: {error}" for name, errors in form.errors.items() for error in errors)
 
 
+def row_problems(form, cells):
+    """What is wrong with a sheet row before any lookup: its fields (checked by the form) and its agreement cell."""
+    problems = () if form.validate() else field_problems(form)
+    agreement = agreement_problem(cells)
+    return problems + ((f"{form.email_it.label.text}: {agreement}",) if agreement else ())
+
+
 def problem_messages(cells, lookup_problem, default_language):
     """What is wrong with a kept row, worked out again so it reads in the current language."""
     form = _row_form(cells, default_language)
-    if not form.validate():
-        return field_problems(form)
+    problems = row_problems(form, cells)
+    if problems:
+        return problems
     if lookup_problem == NOT_LOOKED_UP:
         return (str(_l("The address is not looked up yet.")),)
     return (lookup.LookupFailed(lookup_problem or lookup.UNAVAILABLE, district=form.district.data).message,)
@@ -116,8 +144,9 @@ class LookupBudget:
 def check_row(line, cells, default_language, budget):
     """(letter as a plain dict, None) for a good row, or (None, SignerProblem) for a bad one."""
     form = _row_form(cells, default_language)
-    if not form.validate():
-        return None, SignerProblem(line, field_problems(form), cells)
+    problems = row_problems(form, cells)
+    if problems:
+        return None, SignerProblem(line, problems, cells)
     if not form.district.data and not budget.allows():
         return None, SignerProblem(line, problem_messages(cells, NOT_LOOKED_UP, default_language), cells,
                                    NOT_LOOKED_UP)
@@ -128,7 +157,7 @@ def check_row(line, cells, default_language, budget):
         kept = dict(cells, district=failure.district) if failure.district else cells
         return None, SignerProblem(line, (failure.message,), kept, failure.code)
     letter = draft(form.data, recipient_snapshot(found.official), found.district, utcnow())
-    return dict(letter, official_id=found.official.id, line=line), None
+    return dict(letter, official_id=found.official.id, line=line, email_it=form.email_it.data), None
 
 
 def read_signers(text, default_language="en", budget=None, max_rows=None, max_problems=None):

@@ -21,6 +21,15 @@ class EventForm(Form):
     place = StringField(_l("Place (optional)"), filters=[strip_spaces], validators=[Optional(), too_long(200)])
 
 
+# The letter form speaks to the supporter ("Your full name"); at an event a canvasser fills it in for a signer.
+SIGNER_LABELS = {
+    "name": _l("Signer's full name"),
+    "note": _l("The signer's own words (optional)"),
+    "district": _l("The signer's council district"),
+    "candidate": _l("Which of these is the signer's address?"),
+}
+
+
 class EventSignerForm(LetterForm):
     """One signer at an event: the letter form, plus their agreement to have it emailed."""
 
@@ -32,6 +41,11 @@ class EventSignerForm(LetterForm):
                     Regexp(r"^\+?[0-9\s().-]{7,}((ext|x)\.?\s*[0-9]+)?$", flags=re.IGNORECASE,
                            message=_l("Please enter a phone number, like 206-555-0100."))],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in SIGNER_LABELS.items():
+            self[name].label.text = label
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from actiontool.i18n import force_locale
 from actiontool.letters.content import languages_of
+from actiontool.officials import official_in_text
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
@@ -167,7 +168,7 @@ def to_supporter(kind, letter, letter_html, links, settings, when, serial=""):
     language = letter["ui_language"]
     context = {
         "name": header_text(letter["name"]),
-        "official": f'{letter["recipient"]["title"][language]} {letter["recipient"]["name"]}',
+        "official": official_in_text(letter["recipient"]["title"][language], letter["recipient"]["name"], language),
         "letter_text": html_to_text(letter_html),
         "letter_html": letter_html,
         "links": links,

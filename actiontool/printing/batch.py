@@ -24,7 +24,8 @@ from actiontool.printing.pdf import PdfRenderer
 
 CHUNK = 20  # letters per rendering task: big enough to amortise, small enough to balance two cores
 RENDER_NICENESS = 10  # rendering yields the CPU to the web app and the mail queue
-BLANK = {"name": "_" * 34, "street": "_" * 34, "city": "_" * 18, "zip": "_" * 8}
+# A blank letter has labelled lines in place of the signer's name, address, phone, own words, date and signature.
+BLANK = {"name": "", "street": "", "city": "", "zip": "", "note": "", "blank": True}
 
 _worker_renderer = None
 
@@ -128,6 +129,7 @@ def render_batch(letters, cover_language="en", processes=None, progress=None):
 
 
 def blank_letters(recipient, district, language, copies):
-    """Letters with lines to write a name and address by hand, for people who sign on paper."""
-    letter = draft(dict(BLANK, note="", letter_language=language), recipient, district, utcnow())
+    """Letters with lines to write a name, address, date and signature by hand, each line labelled in
+    both languages, for people who sign on paper."""
+    letter = draft(dict(BLANK, letter_language=language), recipient, district, utcnow())
     return [dict(letter) for _ in range(copies)]

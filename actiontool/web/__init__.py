@@ -7,7 +7,7 @@ pages.py holds what they share.
 """
 
 from actiontool.printing import pdf
-from actiontool.web import api, email_pages, events, identity, prints, ratelimit, site, staff, supporter
+from actiontool.web import api, areas, email_pages, events, identity, prints, ratelimit, site, staff, supporter
 
 
 def init_app(app):
@@ -18,6 +18,7 @@ def init_app(app):
     supporter.init_app(app)
     email_pages.init_app(app)
     staff.init_app(app)
+    areas.init_app(app)
     events.init_app(app)
     prints.init_app(app)
     api.init_app(app)

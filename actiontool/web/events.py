@@ -11,7 +11,14 @@ from actiontool.forms import ButtonForm, EventForm, EventSignerForm, SheetUpload
 from actiontool.i18n import current_language
 from actiontool.letters.content import default_letter_language
 from actiontool.web.auth import canvasser_or_staff, current_user
-from actiontool.web.pages import event_or_404, lookup_failed_context, page_of, require_button_token, staff_page
+from actiontool.web.pages import (
+    district_choice_context,
+    event_or_404,
+    lookup_failed_context,
+    page_of,
+    require_button_token,
+    staff_page,
+)
 
 bp = Blueprint("events", __name__, url_prefix="/staff")
 
@@ -55,7 +62,7 @@ def _check_signer(form):
     context explains a failed lookup and offers the way forward.
     """
     if not form.validate():
-        return None, (422, {})
+        return None, (422, district_choice_context(form))
     try:
         return lookup.resolve(_values(form)), None
     except lookup.LookupFailed as failure:
@@ -157,7 +164,10 @@ def fix_row(event_id, row_id):
         cells = sheets.form_values(row["cells"], default_language=default_letter_language(current_language()))
         form = _signer_form(MultiDict(dict(cells, csrf_token=generate_csrf())))
         found, problem = _check_signer(form)
-        context = problem[1] if problem else {"found_district": found.district}
+        context = problem[1] if problem else {"found_district": found.district, **district_choice_context(form)}
+        agreement = sheets.agreement_problem(row["cells"])
+        if agreement:  # the box starts unticked: the sheet did not say yes
+            form.email_it.errors = [*form.email_it.errors, agreement]
         return staff_page("events/fix_row.html", event=event, row=row, form=form, row_form=ButtonForm(), **context)
     form = _signer_form()
     found, problem = _check_signer(form)

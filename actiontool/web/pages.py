@@ -9,7 +9,9 @@ from wtforms.fields import SelectChoice
 from actiontool import lookup
 from actiontool.canvassing import events
 from actiontool.forms import ButtonForm
+from actiontool.i18n import current_language
 from actiontool.letters.store import letter_values
+from actiontool.roster import areas
 
 # Lookup outcomes after which the supporter may pick the district by hand.
 CHOOSE_BY_HAND = (lookup.NOT_FOUND, lookup.UNAVAILABLE)
@@ -21,12 +23,21 @@ def lookup_failed_context(form, failure):
         form.zip.errors = [failure.message]
         return {}
     form.candidate.choices = [SelectChoice(c) for c in failure.candidates]
+    choose = failure.code in CHOOSE_BY_HAND
     return {
         "outcome": failure.code,
         "outcome_message": failure.message,
-        "choose_district": failure.code in CHOOSE_BY_HAND,
+        "choose_district": choose,
         "finder_url": current_app.config["COUNTY_DISTRICT_FINDER_URL"],
+        **district_choice_context(form, choose),
     }
+
+
+def district_choice_context(form, choose=False):
+    """The districts to choose from (each with its member and areas), when the form shows the choice."""
+    if not (choose or form.district.data):
+        return {}
+    return {"district_choices": areas.district_choices(current_language())}
 
 
 def letter_or_404(token):

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from actiontool.i18n import current_language
 from actiontool.models import DATABASE_AWAY, discard_failed_transaction
+from actiontool.officials import title_in_sentence
 from actiontool.web.pages import error_page, expired_page
 
 csrf = CSRFProtect()
@@ -15,11 +16,7 @@ def title_for_sentence(recipient):
     """The recipient's title as it reads inside a sentence of the page's language: "Councilmember",
     "el concejal", "la concejala"."""
     language = current_language()
-    title = recipient["title"][language]
-    if language != "es" or not title:
-        return title
-    first_word = title.split()[0].lower()
-    return ("la " if first_word.endswith("a") else "el ") + title[0].lower() + title[1:]
+    return title_in_sentence(recipient["title"][language], language)
 
 
 def init_app(app):

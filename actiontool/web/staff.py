@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 
 from actiontool import accounts, lookup, reports, roster, uploads
 from actiontool.forms import ButtonForm, LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
+from actiontool.letters.content import local_date
 from actiontool.lookup import districts
 from actiontool.lookup.service import ServiceUnavailable
 from actiontool.mail import held
-from actiontool.models import Official, User, db
+from actiontool.models import Official, User, db, utcnow
 from actiontool.web import auth
 from actiontool.web.auth import current_user, role_required, staff_required
 from actiontool.web.pages import require_button_token, staff_page
@@ -122,13 +123,21 @@ NOTICES = {
 }
 
 
+def is_stale(verified_on, today, stale_after_days):
+    """Whether a roster row last verified on `verified_on` (ISO date) is over `stale_after_days` days old."""
+    return dt.date.fromisoformat(verified_on) < today - dt.timedelta(days=stale_after_days)
+
+
 @bp.get("/roster")
 @staff_required
 def roster_list():
+    """The roster, each row flagged when it was last verified too long ago (on King County's calendar)."""
     officials = db.session.scalars(db.select(Official)).all()
     ids = {(o.office, o.district): o.id for o in officials}
     notice = NOTICES.get(request.args.get("done"), lambda: None)()
-    return staff_page("staff/roster.html", officials=roster.roster_rows(), ids=ids, notice=notice)
+    today, stale_after = local_date(utcnow()), int(current_app.config["ROSTER_STALE_AFTER_DAYS"])
+    rows = [dict(row, stale=is_stale(row["verified_on"], today, stale_after)) for row in roster.roster_rows()]
+    return staff_page("staff/roster.html", officials=rows, ids=ids, notice=notice, stale_after=stale_after)
 
 
 @bp.route("/roster/upload", methods=["GET", "POST"])

@@ -20,7 +20,7 @@ from actiontool.i18n import LANGUAGES, current_language
 from actiontool.letters.content import compose, default_letter_language
 from actiontool.letters.store import save_letter
 from actiontool.printing.pdf import letter_pdf
-from actiontool.web.pages import expired_page, letter_or_404, lookup_failed_context
+from actiontool.web.pages import district_choice_context, expired_page, letter_or_404, lookup_failed_context
 
 bp = Blueprint("supporter", __name__)
 
@@ -45,9 +45,9 @@ def write():
         form.letter_language.data = default_letter_language(current_language())
         return render_template("write.html", form=form)
     if _switching_language():
-        return render_template("write.html", form=form)
+        return render_template("write.html", form=form, **district_choice_context(form))
     if not form.validate():
-        return render_template("write.html", form=form), 422
+        return render_template("write.html", form=form, **district_choice_context(form)), 422
     if form.website.data:
         # A bot filled the hidden field: it gets a page, and nothing is looked up or saved.
         return redirect(url_for("supporter.index"))
@@ -125,7 +125,7 @@ def form_expired(error):
     form = LetterForm()
     form.validate()
     return render_template(
-        "write.html", form=form, outcome="expired",
+        "write.html", form=form, **district_choice_context(form), outcome="expired",
         outcome_message=_("This page was open for a while, so for your safety "
                           "please check your details and press the button again."),
     ), 400
