@@ -142,3 +142,9 @@ def test_the_next_step_appears_after_the_letter_in_the_supporters_language(campa
         assert f'<a class="button" href="https://neighbours.example.org/events">{wording}</a>' in page
     plain = letter_token(submit_letter(client))
     assert "One more step" not in text(client.get(f"/letters/{plain}/thanks?lang=en"))
+
+
+def test_the_staff_console_says_who_runs_the_tool_too(staff):
+    for path in ("/staff/login", "/staff/", "/staff/roster", "/staff/events"):
+        page = staff.get(path).get_data(as_text=True)
+        assert "This tool is run by" in page and 'href="mailto:letters@campaign.test"' in page, path
