@@ -11,13 +11,13 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from actiontool.models import DistrictArea, db
 from actiontool.officials import COUNCIL_DISTRICTS, councilmember_for
 from actiontool.reports import cell_value, safe_csv
+from actiontool.roster.problems import FileInvalid, FileProblem
 
 COLUMNS = ("district", "areas_en", "areas_es", "source", "as_of")
 REQUIRED = COLUMNS
@@ -40,31 +40,14 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(FileProblem):
     """One reason an areas file (or one district's edit) was refused: where, and what."""
 
-    line: int
-    column: str
-    code: str
-    params: tuple = ()
-
-    @property
-    def message(self):
-        """The problem in the current language (English outside a request)."""
-        return str(MESSAGES[self.code]) % dict(self.params)
-
-    def __str__(self):
-        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+    messages = MESSAGES
 
 
-class AreasInvalid(ValueError):
+class AreasInvalid(FileInvalid):
     """The areas were refused; `problems` lists every reason."""
-
-    def __init__(self, problems):
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
 
 
 def parse_areas(text, today=None):

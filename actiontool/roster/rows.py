@@ -6,13 +6,13 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from actiontool.officials import COUNCIL_DISTRICTS
 from actiontool.reports import cell_value, safe_csv
+from actiontool.roster.problems import FileInvalid, FileProblem
 
 COLUMNS = (
     "office",
@@ -56,31 +56,14 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(FileProblem):
     """One reason a roster file was refused: where (line, column) and what (a code and its values)."""
 
-    line: int
-    column: str
-    code: str
-    params: tuple = ()
-
-    @property
-    def message(self):
-        """The problem in the current language (English outside a request)."""
-        return str(MESSAGES[self.code]) % dict(self.params)
-
-    def __str__(self):
-        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+    messages = MESSAGES
 
 
-class RosterInvalid(ValueError):
+class RosterInvalid(FileInvalid):
     """The file was refused; `problems` lists every reason."""
-
-    def __init__(self, problems):
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
 
 
 def sort_key(row):
