@@ -41,8 +41,8 @@ DAILY_LIMIT = {
 HOURLY_CAP = {
     "en": "We have sent several emails to this address in the last hour. Please check your inbox (and spam "
           "folder), or try again in an hour.",
-    "es": "Ya enviamos varios correos a esta dirección en la última hora. Revise su bandeja de entrada (y la "
-          "carpeta de spam), o inténtelo de nuevo en una hora.",
+    "es": "Ya enviamos varios correos electrónicos a esta dirección en la última hora. Revise su bandeja de "
+          "entrada (y la carpeta de correo no deseado), o inténtelo de nuevo en una hora.",
 }
 TOO_MANY_REQUESTS = {
     "en": ("Please wait a moment",

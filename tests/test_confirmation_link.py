@@ -184,7 +184,7 @@ def test_a_used_link_is_harmless_and_the_official_gets_one_letter(app, client, s
     second_tab = csrf_token(client.get(path).get_data(as_text=True))
     confirmed = client.post(path, data={"csrf_token": first_tab})
     assert confirmed.status_code == 302
-    assert confirmed.headers["Location"].startswith(f"/letters/{token}/status")
+    assert confirmed.headers["Location"].startswith(f"/letters/{token}/thanks")
     again = client.post(path, data={"csrf_token": second_tab})
     assert again.status_code == 200
     assert already in text(again)
@@ -255,12 +255,13 @@ STATUS_TEXT = {
                "We emailed you a link. Open it to send your letter. Nothing arrived? Look in your spam "
                "folder, or ask for a new link.", "Send me a new link"],
         "es": ["Esperando que usted confirme su correo electrónico.",
-               "Le enviamos un enlace por correo. Ábralo para enviar su carta. ¿No le llegó? Busque en su "
-               "carpeta de spam o pida un enlace nuevo.", "Envíenme un enlace nuevo"],
+               "Le enviamos un enlace por correo electrónico. Ábralo para enviar su carta. ¿No le llegó? "
+               "Busque en su carpeta de correo no deseado (spam) o pida un enlace nuevo.",
+               "Envíenme un enlace nuevo"],
     },
     "queued": {
         "en": ["Confirmed: it will be sent shortly."],
-        "es": ["Confirmada: está en fila para enviarse."],
+        "es": ["Confirmada: se enviará en breve."],
     },
     "sent": {
         "en": ["Sent by email on "],
@@ -271,7 +272,8 @@ STATUS_TEXT = {
                "Your letter still counts: download it, sign it, and mail it or hand it in.",
                "Download the letter (PDF)"],
         "es": ["No se pudo entregar.", "El servidor de correo de la oficina rechazó el mensaje.",
-               "Su carta sigue contando: descárguela, fírmela y envíela por correo o entréguela en persona.",
+               "Su carta sigue contando: descárguela, fírmela y envíela por correo postal o entréguela en "
+               "persona.",
                "Descargar la carta (PDF)"],
     },
     "supporter_unreachable": {
@@ -279,11 +281,13 @@ STATUS_TEXT = {
                "We could not deliver the confirmation email to your address, so your letter was not sent.",
                "Your letter still counts: download it, sign it, and mail it or hand it in."],
         "es": ["No se pudo entregar.",
-               "No pudimos entregar el correo de confirmación a su dirección, así que su carta no se envió.",
-               "Su carta sigue contando: descárguela, fírmela y envíela por correo o entréguela en persona."],
+               "No pudimos hacer llegar el mensaje de confirmación a su correo electrónico, así que su carta "
+               "no se envió.",
+               "Su carta sigue contando: descárguela, fírmela y envíela por correo postal o entréguela en "
+               "persona."],
     },
 }
-HEADLINE = {"en": "Your letter to Councilmember Jorge L. Barón.", "es": "Su carta para Concejal Jorge L. Barón."}
+HEADLINE = {"en": "Your letter to Councilmember Jorge L. Barón.", "es": "Su carta para el concejal Jorge L. Barón."}
 
 
 def letter_in_state(app, client, smtp, name):
@@ -331,7 +335,7 @@ def test_status_page_says_where_the_letter_is_in_the_page_language(app, client, 
 
 @pytest.mark.parametrize("lang, check_email, subject", [
     ("en", "Check your email", "Please confirm your letter to Councilmember Jorge L. Barón"),
-    ("es", "Revise su correo electrónico", "Por favor, confirme su carta para Concejal Jorge L. Barón"),
+    ("es", "Revise su correo electrónico", "Por favor, confirme su carta para el concejal Jorge L. Barón"),
 ])
 def test_send_me_a_new_link_emails_a_new_confirmation_that_works(app, client, smtp, lang, check_email, subject):
     token, _ = awaiting(app, client, smtp, lang)
@@ -381,7 +385,7 @@ BY_POST = {
     "en": "This official has no public email address, so this letter goes by post: download the PDF, sign it "
           "and mail it.",
     "es": "Esta persona no tiene un correo electrónico público, así que la carta va por correo postal: "
-          "descargue el PDF, fírmelo y envíelo por correo.",
+          "descargue el PDF, fírmelo y envíelo por correo postal.",
 }
 
 
@@ -470,7 +474,7 @@ def test_send_form_error_is_shown_in_the_page_language_keeping_what_was_typed(ap
 
 @pytest.mark.parametrize("lang, title, message", [
     ("en", "Send it by email", "press the button again"),
-    ("es", "Envíela por correo electrónico", "vuelva a presionar el botón"),
+    ("es", "Envíela por correo electrónico", "vuelva a tocar el botón"),
 ])
 def test_send_form_without_csrf_token_is_refused_in_the_page_language(app, client, smtp, lang, title, message):
     token = letter_token(submit_letter(client, lang=lang))

@@ -21,7 +21,7 @@ from tests.test_outbox_delivery import BARON, queue_letters, wait_for, worker_en
 ACTIONTOOL = Path(sys.executable).with_name("actiontool")
 ROOT = Path(__file__).resolve().parent.parent
 AWAY = {"en": ("We are having trouble on our side", "nothing was saved"),
-        "es": ("Tenemos un problema de nuestro lado", "no se guardó nada")}
+        "es": ("Tenemos un problema técnico", "no se guardó nada")}
 
 
 def postgresql_only(database_url):

@@ -36,7 +36,7 @@ OFFICIAL = ("Jorge L. Barón", "Jorge.Baron@kingcounty.gov")
 SUPPORTER_EMAIL = "jose@example.org"
 
 SUBJECT_EN = "Please keep and strengthen detainer reform in King County"
-SUBJECT_ES = "Por favor, mantenga y fortalezca la reforma de las retenciones de ICE en el condado de King"
+SUBJECT_ES = "Por favor, mantenga y fortalezca la reforma de las retenciones de ICE en el Condado de King"
 
 
 # ---------------------------------------------------------------- helpers
@@ -290,19 +290,20 @@ CONFIRMATION = {
         "The link works for 7 days. If you did not ask for this, ignore this email: nothing will be sent.",
         "Your letter:",
     ]),
-    "es": ("Por favor, confirme su carta para Concejal Jorge L. Barón", [
+    "es": ("Por favor, confirme su carta para el concejal Jorge L. Barón", [
         "Hola, José Núñez:",
-        "Usted nos pidió enviar su carta a Concejal Jorge L. Barón por correo electrónico. Antes de "
+        "Usted nos pidió enviar por correo electrónico su carta para el concejal Jorge L. Barón. Antes de "
         "enviarla, confirme que fue usted abriendo este enlace:",
-        "El enlace sirve durante 7 días. Si usted no pidió esto, ignore este correo: no se enviará nada.",
+        "El enlace sirve durante 7 días. Si usted no pidió esto, ignore este correo electrónico: no se "
+        "enviará nada.",
         "Su carta:",
     ]),
 }
 REMINDER = {
     "en": ("Reminder: your letter to Councilmember Jorge L. Barón is waiting for you",
            "Your letter is still waiting for your confirmation. We will not remind you again."),
-    "es": ("Recordatorio: su carta para Concejal Jorge L. Barón está esperándole",
-           "Su carta sigue esperando su confirmación. No le volveremos a recordar."),
+    "es": ("Recordatorio: su carta para el concejal Jorge L. Barón espera su confirmación",
+           "Su carta sigue esperando su confirmación. No le enviaremos otro recordatorio."),
 }
 FAILURE = {
     "en": ("We could not deliver your letter to Councilmember Jorge L. Barón", [
@@ -311,15 +312,15 @@ FAILURE = {
         "The mail server refused it.",
         "Your letter still counts. You can download it as a PDF, sign it, and mail it or hand it in:",
     ]),
-    "es": ("No pudimos entregar su carta a Concejal Jorge L. Barón", [
+    "es": ("No pudimos entregar su carta para el concejal Jorge L. Barón", [
         "Hola, José Núñez:",
-        "Lo sentimos: no pudimos entregar su carta a Concejal Jorge L. Barón por correo electrónico. "
+        "Lo sentimos: no pudimos entregar por correo electrónico su carta para el concejal Jorge L. Barón. "
         "El servidor de correo la rechazó.",
-        "Su carta sigue contando. Puede descargarla en PDF, firmarla y enviarla por correo o entregarla "
-        "en persona:",
+        "Su carta sigue contando. Puede descargarla en PDF, firmarla y enviarla por correo postal o "
+        "entregarla en persona:",
     ]),
 }
-STATUS_LINK = {"en": "See where your letter is at any time", "es": "Vea en cualquier momento dónde está su carta"}
+STATUS_LINK = {"en": "See where your letter is at any time", "es": "Vea el estado de su carta en cualquier momento"}
 
 
 def awaiting_confirmation(app, client, lang):

@@ -172,7 +172,7 @@ def test_the_status_page_of_a_held_letter_says_it_is_on_hold(app, client, staff,
 @pytest.mark.parametrize("lang, heading, written_to, now_holds, readdress, cancel", [
     ("en", "Held letters", "Written to: Rhonda Lewis.", "Holds the office now: Nueva Persona.", "Re-address",
      "Cancel this letter"),
-    ("es", "Cartas en espera", "Dirigida a: Rhonda Lewis.", "Ocupa el cargo ahora: Nueva Persona.", "Redirigir",
+    ("es", "Cartas en espera", "Dirigida a: Rhonda Lewis.", "Ahora ocupa el cargo: Nueva Persona.", "Redirigir",
      "Cancelar esta carta"),
 ])
 def test_held_letters_page_lists_each_letter_with_who_holds_the_office_now(app, staff, letters, lang, heading,
@@ -390,8 +390,9 @@ def remove_district_2(app):
 @pytest.mark.parametrize("lang, nobody, refused", [
     ("en", "Nobody holds the office in the roster now.",
      "Nobody holds that office in the roster now. Add the new official first, then re-address."),
-    ("es", "Nadie ocupa el cargo en la lista ahora.",
-     "Nadie ocupa ese cargo en la lista ahora. Primero agregue al nuevo funcionario y luego redirija la carta."),
+    ("es", "Ahora nadie ocupa el cargo en la lista.",
+     "Ahora nadie ocupa ese cargo en la lista. Primero agregue a la nueva persona en el cargo y luego redirija "
+     "la carta."),
 ])
 def test_a_vacant_office_holds_the_letters_and_readdress_is_refused_until_someone_holds_it(
         app, staff, smtp, letters, lang, nobody, refused):

@@ -123,7 +123,7 @@ def test_non_ascii_names_and_notes_are_kept_exactly(app, client):
     assert letter.note == "¿Por qué? ¡Porque sí! Ñandú"
 
 
-@pytest.mark.parametrize("lang, text", [("en", "That was too much"), ("es", "Era demasiado texto")])
+@pytest.mark.parametrize("lang, text", [("en", "That was too much"), ("es", "El texto es demasiado largo")])
 def test_oversized_request_gets_a_translated_page_not_a_crash(client, lang, text):
     response = client.post(f"/write?lang={lang}", data={"note": "x" * 100_000})
     assert response.status_code == 413

@@ -165,7 +165,7 @@ def test_bad_address_is_invalid_with_field_messages(client):
 def test_lookup_messages_in_spanish(client):
     status, body = lookup(client, PIERCE, lang="es")
     assert status == 422
-    assert body["message"].startswith("Esa dirección está fuera del condado de King")
+    assert body["message"].startswith("Esa dirección está fuera del Condado de King")
     status, body = lookup(client, HOME, lang="es")
     assert body["officials"][0]["title"] == "Concejal"
 
@@ -216,5 +216,5 @@ def test_form_flags_a_zip_outside_the_county_on_the_zip_field(app, client, geoco
     html = page.get_data(as_text=True)
     assert page.status_code == 422
     assert 'id="zip-errors"' in html
-    assert "Ese código postal no es del condado de King" in html
+    assert "Ese código postal no es del Condado de King" in html
     assert geocoder.request_count == 0

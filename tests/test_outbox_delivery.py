@@ -255,9 +255,10 @@ def test_recipient_refused_with_550_fails_that_letter_and_tells_its_supporter_in
     assert len(smtp.messages_to("Pete.vonReichbauer@kingcounty.gov")) == 1
     assert len(smtp.messages_to("Rhonda.Lewis@kingcounty.gov")) == 1
     [notice] = smtp.messages_to("ana@example.org")
-    assert words(notice["Subject"]) == "No pudimos entregar su carta a Concejal Jorge L. Barón"
+    assert words(notice["Subject"]) == "No pudimos entregar su carta para el concejal Jorge L. Barón"
     text = notice.get_body(preferencelist=("plain",)).get_content()
-    assert "no pudimos entregar su carta" in text and f"/letters/{tokens['ana@example.org']}" in text
+    assert "no pudimos entregar por correo electrónico su carta" in text
+    assert f"/letters/{tokens['ana@example.org']}" in text
     assert smtp.messages_to("bo@example.org") == [] and smtp.messages_to("cy@example.org") == []
 
 

@@ -107,7 +107,7 @@ def test_reading_pages_does_not_count_against_any_limit(app, client):
 
 
 @pytest.mark.parametrize("lang, expected", [("en", "Your letter to your council member"),
-                                            ("es", "Su carta a su representante en el Consejo")])
+                                            ("es", "Su carta para su concejal o concejala")])
 def test_template_text_follows_force_locale_inside_a_page_request(app, lang, expected):
     from flask import render_template_string
 

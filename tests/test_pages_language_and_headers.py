@@ -45,7 +45,7 @@ def test_every_page_has_a_visible_toggle_to_the_other_language(client):
 
 @pytest.mark.parametrize("lang, heading, sources", [
     ("en", "What is “Secure Communities”?", "Sources"),
-    ("es", "¿Qué es “Secure Communities” (Comunidades Seguras)?", "Fuentes"),
+    ("es", '¿Qué es “<span lang="en">Secure Communities</span>” (Comunidades Seguras)?', "Fuentes"),
 ])
 def test_landing_page_explains_the_program_with_sources(client, lang, heading, sources):
     page = client.get(f"/?lang={lang}").get_data(as_text=True)

@@ -34,7 +34,7 @@ def sample_args(app):
         return {"staff.official_edit": {"official_id": official.id}, "events.event": {"event_id": event_id},
                 "events.fix_row": {"event_id": event_id, "row_id": row.id},
                 "prints.print_job": {"token": token}, "prints.print_job_json": {"token": token},
-                "prints.print_job_pdf": {"token": token}}
+                "prints.print_job_pdf": {"token": token}, "areas.area_edit": {"district": "4"}}
 
 
 def add(runner, email, role, password=PASSWORD):
@@ -236,7 +236,7 @@ def test_session_cookie_is_secure_httponly_and_samesite_over_https(app, database
 def staff_urls(app):
     args = sample_args(app)
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("staff.", "events.")) and "GET" in rule.methods and \
+        if rule.endpoint.startswith(("staff.", "events.", "areas.")) and "GET" in rule.methods and \
                 rule.endpoint != "staff.login":
             yield rule.endpoint, rule.build(args.get(rule.endpoint, {}))[1]
 

@@ -9,8 +9,8 @@ from tests.test_events import add_signer, create_event, rows_to_fix, upload
 
 VACANT_EN = ("Our list has no council member for district 4 right now, so we cannot address this letter yet. "
              "Please try again in a few days.")
-VACANT_ES = ("Ahora mismo nuestra lista no tiene a nadie en el Concejo por el distrito 4, así que todavía no "
-             "podemos dirigir esta carta. Por favor, vuelva a intentarlo en unos días.")
+VACANT_ES = ("En este momento nuestra lista no tiene concejal para el Distrito 4, así que todavía no podemos "
+             "dirigir esta carta. Por favor, vuelva a intentarlo en unos días.")
 
 
 @pytest.fixture

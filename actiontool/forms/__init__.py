@@ -1,9 +1,10 @@
 """The forms: fields, limits and messages (lazy, so they follow the page's language).
 
-base: what every form shares; letter: the supporter's; staff: sign-in and roster; canvassing: events,
-signers, sheets and printing.
+base: what every form shares; letter: the supporter's; staff: sign-in and roster; areas: the district
+areas; canvassing: events, signers, sheets and printing.
 """
 
+from actiontool.forms.areas import AreasApplyForm, AreasUploadForm, DistrictAreaForm
 from actiontool.forms.base import Form, html_attributes, render_quickly
 from actiontool.forms.canvassing import (
     BlankLettersForm,
@@ -16,7 +17,7 @@ from actiontool.forms.letter import AddressForm, ButtonForm, LetterForm, SendFor
 from actiontool.forms.staff import LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
 
 __all__ = [
-    "AddressForm", "BlankLettersForm", "ButtonForm", "EventForm", "EventSignerForm", "Form", "LetterForm",
-    "LoginForm", "OfficialForm", "PacketForm", "RosterApplyForm", "RosterUploadForm", "SendForm",
-    "SheetUploadForm", "html_attributes", "render_quickly",
+    "AddressForm", "AreasApplyForm", "AreasUploadForm", "DistrictAreaForm", "BlankLettersForm", "ButtonForm",
+    "EventForm", "EventSignerForm", "Form", "LetterForm", "LoginForm", "OfficialForm", "PacketForm",
+    "RosterApplyForm", "RosterUploadForm", "SendForm", "SheetUploadForm", "html_attributes", "render_quickly",
 ]

@@ -43,11 +43,11 @@ def write_and_ask_to_send(app, lang="en", wants_copy=True):
     return browser, letter, email, link
 
 
-def confirm(browser, link):
-    """Open the emailed link and press the button; the status page's path."""
-    status = redirect_path(browser.submit(link, {}))
-    assert "/status" in status, status
-    return status
+def confirm(browser, link, letter):
+    """Open the emailed link and press the button: it lands on the thanks page. The status page's path."""
+    thanks = redirect_path(browser.submit(link, {}))
+    assert thanks.startswith(f"{letter}/thanks"), thanks
+    return f"{letter}/status"
 
 
 def letters_from(app, email):
@@ -76,7 +76,7 @@ def test_a_letter_confirmed_while_the_mail_server_is_down_goes_out_once_when_it_
     failures_before = log_count(worker, "mail server unavailable")
     served.smtp.stop()
     try:
-        status = confirm(browser, link)
+        status = confirm(browser, link, letter)
         assert say("en", "Confirmed: it will be sent shortly.") in visible(browser.get(status))
         # The worker tries, fails, and tries again (retries start at 1 s in the served app).
         served.wait_until(lambda: log_count(worker, "mail server unavailable") >= failures_before + 2, timeout=20,
@@ -205,7 +205,7 @@ def test_postgresql_cut_off_then_frozen_gives_503_pages_and_after_it_every_reque
     proxy.restore()
     assert browser.get(letter).status_code == 200
 
-    status = confirm(browser, link)
+    status = confirm(browser, link, letter)
     app.wait_until(lambda: letters_from(app, email), timeout=90, what="the letter confirmed after the outage")
     app.wait_until(lambda: say_sent("es") in visible(browser.get(status)), timeout=20,
                    what="the status page to say the letter was sent")

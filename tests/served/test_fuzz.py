@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actiontool import create_app, forms
-from tests.helpers import HOME, ROSTER, TWO_DISTRICTS, csrf_token
+from tests.helpers import AREAS, HOME, ROSTER, TWO_DISTRICTS, csrf_token
 from tests.served.harness import ROOT, ServedApp
 from tests.served.pages import plain_text, redirect_path, run_id
 
@@ -201,15 +201,26 @@ def file_parts(draw, header, row):
     return FilePart(content, filename, content_type)
 
 
-SHEET_HEADER = ["name", "street", "city", "zip", "language", "email", "phone", "note", "district"]
-SHEET_ROW = ["Ana Fuzz", HOME["street"], "Seattle", "98104", "es", "", "206-555-0100", "nota", ""]
+SHEET_HEADER = ["name", "street", "city", "zip", "language", "email", "agrees_to_email", "phone", "note", "district"]
+SHEET_ROW = ["Ana Fuzz", HOME["street"], "Seattle", "98104", "es", "", "sí", "206-555-0100", "nota", ""]
 ROSTER_LINES = list(csv.reader(io.StringIO(ROSTER)))
+AREAS_LINES = list(csv.reader(io.StringIO(AREAS)))
+
+
+def mutated_roster():
+    """The shipped roster with a few cells, rows or columns changed to junk."""
+    return mutated_csv(ROSTER_LINES)
+
+
+def mutated_areas():
+    """The shipped district areas with a few cells, rows or columns changed to junk."""
+    return mutated_csv(AREAS_LINES)
 
 
 @st.composite
-def mutated_roster(draw):
-    """The shipped roster with a few cells, rows or columns changed to junk."""
-    rows = [list(row) for row in ROSTER_LINES]
+def mutated_csv(draw, lines):
+    """A shipped CSV file with a few cells, rows or columns changed to junk."""
+    rows = [list(row) for row in lines]
     for _ in range(draw(st.integers(0, 3))):
         line = draw(st.integers(0, len(rows) - 1))
         change = draw(st.sampled_from(["cell", "cell", "drop-row", "extra-cell", "duplicate-row"]))
@@ -498,6 +509,26 @@ def official_edit(draw, context):
     return draw(body("POST", f"/staff/roster/{official}/edit", field_names(forms.OfficialForm), context))
 
 
+@fuzzes("areas.area_upload")
+def areas_upload(draw, context):
+    areas_file = st.one_of(mutated_areas().map(lambda text: FilePart(text.encode(), "district_areas.csv")),
+                           file_parts(AREAS_LINES[0], AREAS_LINES[1]))
+    return draw(body("POST", "/staff/areas/upload", ["file"], context, values={"file": areas_file}))
+
+
+@fuzzes("areas.area_apply")
+def areas_apply(draw, context):
+    base = st.one_of(st.just(context.areas_fingerprint()), junk)
+    return draw(body("POST", "/staff/areas/apply", ["areas", "base"], context,
+                     values={"areas": mutated_areas() | junk, "base": base}))
+
+
+@fuzzes("areas.area_edit")
+def areas_edit(draw, context):
+    district = draw(st.one_of(st.sampled_from([str(n) for n in range(1, 10)]), small_junk.map(quote)))
+    return draw(body("POST", f"/staff/areas/{district}/edit", field_names(forms.DistrictAreaForm), context))
+
+
 @fuzzes("staff.roster_restore")
 def roster_restore(draw, context):
     revision = draw(an_id(context.revision_ids))
@@ -682,6 +713,10 @@ class FuzzContext:
                   "official_id": self.official_ids, "revision_id": lambda: self.revision_ids,
                   "token": lambda: self.letter_tokens, "signed": lambda: [self.signed]}
         return values.get(name, lambda: ["x"])()
+
+    def areas_fingerprint(self):
+        """What the areas preview puts in `base`: the SHA-256 of the areas as exported."""
+        return hashlib.sha256(self.staff.get("/staff/areas/district_areas.csv").content).hexdigest()
 
     def roster_fingerprint(self):
         """What the roster preview puts in `base`: the SHA-256 of the roster as exported."""
