@@ -11,12 +11,10 @@ Chromium comes from Debian (/usr/bin/chromium) and axe-core from npm; without th
 are skipped, unless ACTIONTOOL_REQUIRE_BROWSER=1, where a missing piece is an error.
 """
 
-import io
 import re
 import time
 from pathlib import Path
 
-import pypdf
 import pytest
 
 from tests.browser import (  # noqa: F401 - fixtures
@@ -29,6 +27,7 @@ from tests.browser import (  # noqa: F401 - fixtures
     new_context,
 )
 from tests.helpers import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, run_worker
+from tests.test_events import summary as pdf_summary  # the PDF's covers, letters and translations, in order
 
 READY_TIMEOUT_MS = 30_000  # the worker renders the PDF while the page waits
 
@@ -36,15 +35,6 @@ PASSWORD = "correct horse battery"
 CANVASSER = "canvasser@campaign.test"
 SIGNERS = ["Zoe Adams", "Bea Núñez", "Ana López", "Dan Brown", "Eva Abad"]
 TWIN_SOUTH = "1 TWIN ST S, SEATTLE, WA, 98104"  # district 5 of TWO_DISTRICTS
-
-# district -> (official, English salutation, Spanish salutation), from the shipped roster.
-OFFICIALS = {
-    "3": ("Sarah Perry", "Dear Councilmember Perry:", "Estimada concejala Perry:"),
-    "4": ("Jorge L. Barón", "Dear Councilmember Barón:", "Estimado concejal Barón:"),
-    "5": ("Steffanie Fain", "Dear Councilmember Fain:", "Estimada concejala Fain:"),
-    "9": ("Reagan Dunn", "Dear Councilmember Dunn:", "Estimado concejal Dunn:"),
-}
-
 
 pytestmark = pytest.mark.browser
 
@@ -108,7 +98,7 @@ class SignerRow:
         return self.page.get_by_label(self.t(msgid), exact=True)
 
     def fill(self, name, address, language=None):
-        self.field("Your full name").fill(name)
+        self.field("Signer's full name").fill(name)
         self.field("Street address").fill(address["street"])
         self.field("City").fill(address["city"])
         self.field("ZIP code").fill(address["zip"])
@@ -121,7 +111,7 @@ class SignerRow:
     def expect_saved(self):
         expect(self.page).to_have_url(re.compile(r"/staff/events/\d+\?added=1#next$"))
         expect(self.page.get_by_role("status")).to_have_text(self.t("Saved. Next signer, please."))
-        expect(self.field("Your full name")).to_have_value("")
+        expect(self.field("Signer's full name")).to_have_value("")
 
 
 def add_one_signer(page, shown, name="Zoe Adams"):
@@ -150,11 +140,11 @@ def enter_five_signers(page, shown):
     expect(page.get_by_role("alert")).to_contain_text(shown(
         "We could not find that address. Please check the house number and street name, "
         "or choose your council district below."))
-    expect(en.field("Your full name")).to_have_value("Bea Núñez")
+    expect(en.field("Signer's full name")).to_have_value("Bea Núñez")
     expect(en.field("Street address")).to_have_value(UNKNOWN["street"])
     expect(en.field("ZIP code")).to_have_value(UNKNOWN["zip"])
     expect(en.field("Spanish")).to_be_checked()
-    page.get_by_label("Your council district", exact=True).select_option("9")
+    choose_district(page, "9")
     en.save()
     en.expect_saved()
 
@@ -183,31 +173,10 @@ def enter_five_signers(page, shown):
         ("Bea Núñez", "9", spanish, "—"), ("Zoe Adams", "4", english, "—")]
 
 
-def pdf_summary(data, senders):
-    """The PDF's sections in order: ("cover", official, count) or ("letter", sender, salutation).
-
-    A cover starts with "Letters for"/"Cartas para"; each language of a letter starts a page with
-    its sender's name; other pages continue the section before them.
-    """
-    sections = []
-    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
-        text = " ".join(page.extract_text().split())
-        if text.startswith(("Letters for ", "Cartas para ")):
-            sections.append(["cover", text])
-        elif any(text.startswith(name) for name in senders):
-            sections.append(["letter", text])
-        else:
-            assert sections, text[:80]
-            sections[-1][1] += " " + text
-    out = []
-    for kind, text in sections:
-        if kind == "cover":
-            [official] = [name for name, *_ in OFFICIALS.values() if name in text]
-            out.append(("cover", official, re.search(r"\d+ (?:letters?|cartas?)", text).group(0)))
-        else:
-            [salutation] = [s for _, en, es in OFFICIALS.values() for s in (en, es) if s in text]
-            out.append(("letter", next(n for n in senders if text.startswith(n)), salutation))
-    return out
+def choose_district(page, number):
+    """Choose the signer's district by hand, on an English page: its radio button reads "District N — Member"."""
+    district = page.get_by_role("group", name="The signer's council district", exact=True)
+    district.get_by_role("radio", name=re.compile(rf"^District {number} — ")).check()
 
 
 def expected_pdf(cover_lang):
@@ -218,7 +187,7 @@ def expected_pdf(cover_lang):
         ("cover", "Jorge L. Barón", two), ("letter", "Eva Abad", "Estimado concejal Barón:"),
         ("letter", "Zoe Adams", "Dear Councilmember Barón:"),
         ("cover", "Steffanie Fain", one), ("letter", "Ana López", "Estimada concejala Fain:"),
-        ("letter", "Ana López", "Dear Councilmember Fain:"),
+        ("translation", "Ana López", "Dear Councilmember Fain:"),  # the same letter's English translation
         ("cover", "Reagan Dunn", one), ("letter", "Bea Núñez", "Estimado concejal Dunn:"),
     ]
 
@@ -292,7 +261,7 @@ def test_a_canvasser_uploads_a_sheet_and_fixes_its_bad_rows_in_the_browser(app, 
 
     page.get_by_role("link", name="Fix line 3").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Line 3 of the sign-up sheet")
-    expect(page.get_by_label("Your full name", exact=True)).to_have_value("No Street")
+    expect(page.get_by_label("Signer's full name", exact=True)).to_have_value("No Street")
     expect(page.get_by_label("City", exact=True)).to_have_value("Seattle")
     expect(page.locator("#street-errors")).to_have_text("Please enter your street address.")
     page.get_by_label("Street address", exact=True).fill(HOME["street"])
@@ -302,7 +271,7 @@ def test_a_canvasser_uploads_a_sheet_and_fixes_its_bad_rows_in_the_browser(app, 
     expect(page.get_by_role("status")).to_have_text("Saved. Here is the next row to fix.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Line 4 of the sign-up sheet")
     expect(page.get_by_label("Spanish", exact=True)).to_be_checked()
-    page.get_by_label("Your council district", exact=True).select_option("9")
+    choose_district(page, "9")
     page.get_by_role("button", name="Save this letter").click()
 
     expect(page).to_have_url(re.compile(rf"/staff/events/{event_id}\?added=1#sheet$"))
@@ -406,7 +375,7 @@ def _event_choose_district(page, app, shown):
     row = SignerRow(page, shown, "en")
     row.fill("Bea Núñez", UNKNOWN)
     row.save()
-    expect(page.get_by_label("Your council district", exact=True)).to_be_visible()
+    expect(page.get_by_role("group", name="The signer's council district", exact=True)).to_be_visible()
 
 
 def _event_several_addresses(page, app, shown):
@@ -442,7 +411,7 @@ def _sheet_row_to_fix(page, app, shown, lang="en"):
     page.get_by_role("link", name="Fix line 4").click()
     if lang == "es":
         page.get_by_role("navigation", name="Language").get_by_role("link", name="Español").click()
-    expect(page.get_by_label(shown("Your council district", lang), exact=True)).to_be_visible()
+    expect(page.get_by_role("group", name=shown("The signer's council district", lang), exact=True)).to_be_visible()
 
 
 def _event_upload_without_file(page, app, shown):

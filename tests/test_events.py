@@ -15,11 +15,16 @@ import pypdf
 import pytest
 from flask_babel import force_locale, gettext, ngettext
 
+from actiontool.canvassing.sheets import read_signers
 from actiontool.models import Event, Letter, LetterStatus, OutboxMessage, PrintJob, SheetRow, db, utcnow
 from tests.helpers import HOME, TWO_DISTRICTS, TWO_SAME_DISTRICT, UNKNOWN, csrf_token, run_worker, submit_letter
 
+# Sheets made before the agreement column still read (a missing agreement is a no).
 EN_HEADER = "name,street,city,zip,language,email,phone,note,district"
 ES_HEADER = "nombre,calle,ciudad,codigo_postal,idioma,correo,telefono,nota,distrito"
+# The blank sheets handed out now.
+EN_TEMPLATE = "name,street,city,zip,language,email,agrees_to_email,phone,note,district"
+ES_TEMPLATE = "nombre,calle,ciudad,codigo_postal,idioma,correo,acepta_correo,telefono,nota,distrito"
 
 # The shipped roster (officials.csv): district -> (name, English salutation, Spanish salutation).
 OFFICIALS = {
@@ -34,7 +39,16 @@ OFFICIALS = {
     "2": ("Rhonda Lewis", "Dear Councilmember Lewis:", "Estimada concejala Lewis:"),
 }
 BARON_EMAIL = "Jorge.Baron@kingcounty.gov"
-BLANK_NAME = "_" * 34
+SPANISH_SALUTATIONS = {es for _name, _en, es in OFFICIALS.values()}
+# A letter in Spanish starts with a line in English that tells the official so, before the sender's name.
+SPANISH_LINE = re.compile(r"(?:A constituent of District \d+|A King County resident) wrote to you in Spanish\."
+                          r"(?: An English translation follows\.)? ")
+TRANSLATION_FOLLOWS = "An English translation follows."
+# The English translation of a letter in both languages: the same letter, on a page of its own.
+TRANSLATION_HEADING = "English translation "
+# A blank letter starts with lines to fill in, labelled in both languages, the letter's own language first.
+BLANK_EN, BLANK_ES = "Name / Nombre", "Nombre / Name"
+BLANK_LETTERS = [BLANK_EN, BLANK_ES]
 
 
 # ---------------------------------------------------------------------------
@@ -105,7 +119,7 @@ def signer_rows(response):
     """The signers table as (name, district, letter language, by email), as shown (newest first)."""
     page = response.get_data(as_text=True)
     table = page.split('id="signers"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", table)
+    rows = re.findall(r"<tr><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", table)
     return [tuple(html.unescape(cell) for cell in row) for row in rows]
 
 
@@ -158,7 +172,7 @@ def rows_to_fix(response):
     if 'id="rows-to-fix"' not in page:
         return []
     table = page.split('id="rows-to-fix"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", table, re.S)
+    rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>", table, re.S)
     return [(int(line), html.unescape(name), html.unescape(problems)) for line, name, problems in rows]
 
 
@@ -202,19 +216,33 @@ def pdf_pages(data):
     return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages]
 
 
-def pdf_sections(data, senders):
-    """The PDF as a list of ("cover", text) and ("letter", text) sections, in page order.
+def spanish_line(page):
+    """The English line a letter in Spanish starts with ("" if none), and the rest of the page."""
+    match = SPANISH_LINE.match(page)
+    return (match.group(0).strip(), page[match.end():]) if match else ("", page)
 
-    A cover sheet starts with "Letters for" (or "Cartas para"); a letter, in each of its languages,
-    starts on a new page with its sender's name; any other page continues the section before it.
+
+def pdf_sections(data, senders):
+    """The PDF as a list of ("cover", text), ("letter", text) and ("translation", text) sections, in page order.
+
+    A cover sheet starts with "Letters for" (or "Cartas para"). A letter starts on a new page with its
+    sender's name (a blank letter with its first label, BLANK_EN or BLANK_ES), after the English line if
+    it is in Spanish. The English translation of a letter in both languages starts on a new page with
+    the heading "English translation", right after its letter. Any other page continues the section
+    before it.
     """
     sections = []
     for page in pdf_pages(data):
+        line, rest = spanish_line(page)
         if page.startswith(("Letters for ", "Cartas para ")):
             sections.append(["cover", page])
-        elif any(page.startswith(name) for name in senders):
+        elif any(rest.startswith(name) for name in senders):
             sections.append(["letter", page])
+        elif page.startswith(TRANSLATION_HEADING):
+            assert sections and sections[-1][0] == "letter", f"a translation without its letter: {page[:80]!r}"
+            sections.append(["translation", page])
         else:
+            assert not line, f"a letter in Spanish from none of {senders}: {page[:120]!r}"
             assert sections, f"the PDF starts with neither a cover nor a letter: {page[:80]!r}"
             sections[-1][1] += " " + page
     return sections
@@ -227,17 +255,33 @@ def salutation_in(section_text):
 
 
 def summary(data, senders):
-    """Each section in order: ("cover", official, count text) or ("letter", sender, salutation)."""
+    """Each section in order: ("cover", official, count text), ("letter", sender, salutation), or
+    ("translation", the sender of the letter it translates, salutation).
+
+    Checks on the way that the English line is on every letter in Spanish and only there, and that it
+    announces a translation exactly when one follows.
+    """
     out = []
-    for kind, body in pdf_sections(data, senders):
+    sections = pdf_sections(data, senders)
+    for index, (kind, body) in enumerate(sections):
         if kind == "cover":
             officials = [name for name, *_ in OFFICIALS.values() if name in body]
             assert len(officials) == 1, body[:200]
             count = re.search(r"(\d+ (?:letters?|cartas?))", body).group(1)
             out.append(("cover", officials[0], count))
+        elif kind == "letter":
+            line, rest = spanish_line(body)
+            sender = next(name for name in senders if rest.startswith(name))
+            salutation = salutation_in(body)
+            assert bool(line) == (salutation in SPANISH_SALUTATIONS), body[:200]
+            translated = index + 1 < len(sections) and sections[index + 1][0] == "translation"
+            assert line.endswith(TRANSLATION_FOLLOWS) == translated, body[:200]
+            out.append(("letter", sender, salutation))
         else:
-            sender = next(name for name in senders if body.startswith(name))
-            out.append(("letter", sender, salutation_in(body)))
+            sender = out[-1][1]
+            if sender not in BLANK_LETTERS:
+                assert f"Sincerely, {sender}" in body, body[-200:]  # the same letter's translation
+            out.append(("translation", sender, salutation_in(body)))
     return out
 
 
@@ -410,6 +454,26 @@ def test_a_zip_outside_king_county_is_an_error_on_the_zip_field(app, canvasser, 
     assert letters_of_event(app, event_id) == []
 
 
+def test_the_signer_form_speaks_of_the_signer_and_the_public_form_still_of_you(app, canvasser, client):
+    event_id = create_event(canvasser)
+    labels = {"name": "Signer's full name", "note": "The signer's own words (optional)"}
+    for page in (canvasser.get(f"/staff/events/{event_id}"),
+                 canvasser.get(f"/staff/events/{event_id}/rows/{kept_row_id(app, canvasser, event_id)}")):
+        for field, label in labels.items():
+            assert f'<label for="{field}">{label}</label>' in text(page)
+        assert "Your full name" not in text(page) and "Your own words" not in text(page)
+    public = text(client.get("/write"))
+    assert '<label for="name">Your full name</label>' in public
+    assert '<label for="note">Your own words (optional)</label>' in public
+
+
+def kept_row_id(app, client, event_id):
+    """The id of a sheet row kept to fix (one missing its street)."""
+    upload(client, event_id, sheet(EN_HEADER, "No Street,,Seattle,98104,en,,,,"))
+    with app.app_context():
+        return db.session.scalar(db.select(SheetRow.id).where(SheetRow.event_id == event_id))
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_an_address_not_found_keeps_the_row_and_is_saved_once_the_district_is_chosen(app, canvasser, es, lang):
     event_id = create_event(canvasser)
@@ -421,8 +485,9 @@ def test_an_address_not_found_keeps_the_row_and_is_saved_once_the_district_is_ch
                "or choose your council district below.")
     assert (message if lang == "en" else es(message)) in visible(response)
     page = text(response)
-    assert '<select id="district" name="district">' in page  # choose it by hand
-    assert (es("Your council district") if lang == "es" else "Your council district") in visible(response)
+    assert '<input type="radio" id="district" name="district" value="1"' in page  # choose it by hand
+    label = "The signer's council district"
+    assert (es(label) if lang == "es" else label) in visible(response)
     assert 'href="https://kingcounty.gov/council"' in page
     for field in ("name", "street", "city", "zip", "email"):
         assert input_value(response, field) == row[field], field
@@ -441,7 +506,7 @@ def test_an_address_with_several_matches_asks_which_and_saves_the_chosen_one(app
     response = add_signer(canvasser, event_id, name="Ana López", **TWO_DISTRICTS, letter_language="both")
     assert response.status_code == 200
     assert "We found more than one address like yours. Please choose yours." in visible(response)
-    assert "Which of these is your address?" in visible(response)
+    assert "Which of these is the signer's address?" in visible(response)
     candidates = re.findall(r'name="candidate" type="radio" value="([^"]+)"', text(response))
     assert candidates == ["1 TWIN ST N, SEATTLE, WA, 98104", "1 TWIN ST S, SEATTLE, WA, 98104"]
     assert input_value(response, "name") == "Ana López"
@@ -454,7 +519,7 @@ def test_an_address_with_several_matches_asks_which_and_saves_the_chosen_one(app
     canvasser.get(f"/staff/events/{event_id}?lang=es")
     response = add_signer(canvasser, event_id, name="Luis Ortiz", **TWO_DISTRICTS)
     assert es("We found more than one address like yours. Please choose yours.") in visible(response)
-    assert es("Which of these is your address?") in visible(response)
+    assert es("Which of these is the signer's address?") in visible(response)
 
 
 # ---------------------------------------------------------------------------
@@ -621,7 +686,7 @@ def save_row(client, url, page, **fields):
     """Send the fix page's form back as shown (what was kept from the sheet), with `fields` changed."""
     values = {name: input_value(page, name) for name in ("name", "street", "city", "zip", "email", "phone")}
     values["letter_language"] = checked(page, "letter_language")
-    district = re.search(r'<option selected value="(\d)"', text(page))
+    district = re.search(r'<input type="radio" id="district[-\d]*" name="district" value="(\d)" checked', text(page))
     values["district"] = district.group(1) if district else ""
     values.update(fields)
     return client.post(url, data={**values, "csrf_token": csrf_token(page.get_data(as_text=True))})
@@ -842,8 +907,8 @@ def test_a_sheet_row_with_an_unknown_language_or_district_is_listed_with_its_mes
                                                  "Luis Ortiz,1 Pine St,Seattle,98104,es,,,,12",
                                                  "Eva Abad,1 Pine St,Seattle,98104,es,,,,4"))
     invalid = "Not a valid choice." if lang == "en" else "Opción inválida."  # WTForms' own catalog
-    language, district = {"en": ("Language of the letter", "Your council district"),
-                          "es": ("Idioma de la carta", "Su distrito del Consejo")}[lang]
+    language, district = {"en": ("Language of the letter", "The signer's council district"),
+                          "es": ("Idioma de la carta", es("The signer's council district"))}[lang]
     assert rows_to_fix(response) == [(2, "Ana López", f"{language}: {invalid}"),
                                      (3, "Luis Ortiz", f"{district}: {invalid}")]
     assert [row[:3] for row in letters_of_event(app, event_id)] == [("Eva Abad", "4", "es")]
@@ -941,7 +1006,7 @@ def test_a_sheet_without_the_needed_columns_is_explained_in_spanish_on_a_spanish
     assert es("The sheet could not be read: %(problems)s", problems=missing) in visible(response)
 
 
-@pytest.mark.parametrize("lang_sheet, header", [("en", EN_HEADER), ("es", ES_HEADER)])
+@pytest.mark.parametrize("lang_sheet, header", [("en", EN_TEMPLATE), ("es", ES_TEMPLATE)])
 def test_the_blank_sign_up_sheet_downloads_with_english_or_spanish_headers(canvasser, lang_sheet, header):
     response = canvasser.get(f"/staff/events/template.csv?lang_sheet={lang_sheet}")
     assert response.status_code == 200
@@ -956,14 +1021,14 @@ def test_the_event_page_links_both_blank_sheets_and_a_filled_one_comes_back(app,
     assert 'href="/staff/events/template.csv?lang_sheet=en"' in page
     assert 'href="/staff/events/template.csv?lang_sheet=es"' in page
     blank = canvasser.get("/staff/events/template.csv?lang_sheet=es").data
-    response = upload(canvasser, event_id, blank + "Ana López,1 Pine St,Seattle,98104,es,,,,4\n".encode())
+    response = upload(canvasser, event_id, blank + "Ana López,1 Pine St,Seattle,98104,es,,,,,4\n".encode())
     assert response.status_code == 200 and "1 letter added." in visible(response)
 
 
 def test_without_lang_sheet_the_blank_sheet_follows_the_page_language(canvasser):
     canvasser.get("/staff/events?lang=es")
     response = canvasser.get("/staff/events/template.csv")
-    assert response.get_data(as_text=True) == ES_HEADER + "\n"
+    assert response.get_data(as_text=True) == ES_TEMPLATE + "\n"
     assert 'filename="sign-up-sheet-es.csv"' in response.headers["Content-Disposition"]
 
 
@@ -973,7 +1038,91 @@ def test_an_unknown_sheet_language_gives_the_blank_sheet_of_the_page_language(ap
     response = canvasser.get(f"/staff/events/template.csv?lang_sheet={lang_sheet}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="sign-up-sheet-en.csv"'
-    assert response.get_data(as_text=True) == EN_HEADER + "\n"
+    assert response.get_data(as_text=True) == EN_TEMPLATE + "\n"
+
+
+# ---------------------------------------------------------------------------
+# The blank sheet's columns, the agreement to email among them
+# ---------------------------------------------------------------------------
+
+# One value for each column of the blank sheet, as a canvasser would write it.
+SHEET_VALUES = {"name": "Ana López", "street": "1 Pine St", "city": "Seattle", "zip": "98104", "language": "es",
+                "email": "ana@example.org", "agrees_to_email": "sí", "phone": "206-555-0100",
+                "note": "Por mi barrio", "district": "4"}
+
+
+def filled_template(client, lang_sheet, **changes):
+    """The blank sheet downloaded in `lang_sheet`, with one row: a value under each of its columns."""
+    blank = client.get(f"/staff/events/template.csv?lang_sheet={lang_sheet}").get_data(as_text=True)
+    english = EN_TEMPLATE.split(",")  # the blank sheet's columns in order, by their English names
+    assert len(blank.strip().split(",")) == len(english)
+    values = {**SHEET_VALUES, **changes}
+    return (blank + ",".join(values[column] for column in english) + "\n").encode()
+
+
+@pytest.mark.parametrize("lang_sheet", ["en", "es"])
+def test_every_column_of_the_blank_sheet_is_read_back(app, canvasser, lang_sheet):
+    content = filled_template(canvasser, lang_sheet)
+    with app.test_request_context("/"):
+        [letter], problems = read_signers(content.decode())
+    assert problems == []
+    assert {column: letter[column] for column in
+            ("name", "street", "city", "zip", "language", "email", "phone", "note", "district")} == {
+        column: value for column, value in SHEET_VALUES.items() if column != "agrees_to_email"}
+    assert letter["email_it"] is True
+
+    event_id = create_event(canvasser)
+    response = upload(canvasser, event_id, content)
+    assert "1 letter added." in visible(response)
+    with app.app_context():
+        saved_letter = db.session.scalar(db.select(Letter).where(Letter.event_id == event_id))
+        assert (saved_letter.name, saved_letter.street, saved_letter.city, saved_letter.zip, saved_letter.language,
+                saved_letter.email, saved_letter.phone, saved_letter.note, saved_letter.district) == (
+            "Ana López", "1 Pine St", "Seattle", "98104", "es", "ana@example.org", "206-555-0100", "Por mi barrio",
+            "4")
+
+
+@pytest.mark.parametrize("cell, agreed", [
+    ("yes", True), ("Yes", True), ("y", True), ("x", True), ("X", True), ("sí", True), ("Sí", True), ("si", True),
+    ("SI", True), ("no", False), ("No", False), ("n", False), ("", False), ("  ", False),
+])
+def test_the_agreement_column_reads_yes_and_no_in_english_and_spanish(app, canvasser, cell, agreed):
+    with app.test_request_context("/"):
+        [letter], problems = read_signers(filled_template(canvasser, "en", agrees_to_email=cell).decode())
+    assert problems == [] and letter["email_it"] is agreed
+
+
+@pytest.mark.parametrize("cell", ["maybe", "quizás", "1", "yes please"])
+def test_an_agreement_that_is_neither_yes_nor_no_is_a_row_to_fix_that_says_so(app, canvasser, cell):
+    event_id = create_event(canvasser)
+    response = upload(canvasser, event_id, filled_template(canvasser, "en", agrees_to_email=cell))
+    assert rows_to_fix(response) == [
+        (2, "Ana López", f"The signer agrees that we also email the letter: Please write yes or no, not “{cell}”.")]
+    assert letters_of_event(app, event_id) == []
+
+    # The fix page shows the whole row as it was written, the box unticked and the reason beside it.
+    url, page = fix_page(canvasser, event_id, 2)
+    assert [input_value(page, field) for field in ("name", "street", "city", "zip", "email", "phone")] == [
+        "Ana López", "1 Pine St", "Seattle", "98104", "ana@example.org", "206-555-0100"]
+    assert "Por mi barrio</textarea>" in text(page)
+    assert checked(page, "letter_language") == "es"
+    assert re.search(r'<input type="radio" id="district[-\d]*" name="district" value="4" checked', text(page))
+    assert 'name="email_it"' in text(page) and not re.search(r'<input[^>]*name="email_it"[^>]*checked', text(page))
+    assert field_errors(page, "email_it") == [f"Please write yes or no, not “{cell}”."]
+
+
+def test_a_kept_row_whose_signer_agreed_opens_with_the_box_ticked(app, canvasser):
+    event_id = create_event(canvasser)
+    upload(canvasser, event_id, filled_template(canvasser, "es", street=""))
+    _url, page = fix_page(canvasser, event_id, 2)
+    assert re.search(r'<input[^>]*checked[^>]*name="email_it"|<input[^>]*name="email_it"[^>]*checked', text(page))
+
+
+def test_a_sheet_row_that_agrees_without_an_email_asks_for_the_email(app, canvasser):
+    event_id = create_event(canvasser)
+    response = upload(canvasser, event_id, filled_template(canvasser, "en", email=""))
+    assert rows_to_fix(response) == [
+        (2, "Ana López", "Email (optional): To email the letter, please enter the signer's email address.")]
 
 
 # ---------------------------------------------------------------------------
@@ -1002,8 +1151,8 @@ EXPECTED_EVENT_PDF = [
     ("letter", "Eva Abad", "Estimado concejal Barón:"),   # abad before adams
     ("letter", "Zoe Adams", "Dear Councilmember Barón:"),
     ("cover", "Steffanie Fain", "1 letter"),
-    ("letter", "Ana López", "Estimada concejala Fain:"),  # both: Spanish first, then English
-    ("letter", "Ana López", "Dear Councilmember Fain:"),
+    ("letter", "Ana López", "Estimada concejala Fain:"),  # both: one letter in Spanish, then its
+    ("translation", "Ana López", "Dear Councilmember Fain:"),  # English translation
     ("cover", "Reagan Dunn", "1 letter"),
     ("letter", "Bea Núñez", "Estimado concejal Dunn:"),
 ]
@@ -1171,10 +1320,10 @@ def test_blank_letters_for_one_district_have_lines_to_fill_in(app, canvasser):
     run_worker(app)
     assert "2 letters are ready." in visible(canvasser.get(f"/staff/prints/{token}"))
     pdf = download(canvasser, token)
-    assert summary(pdf, [BLANK_NAME]) == [
+    assert summary(pdf, BLANK_LETTERS) == [
         ("cover", "Teresa Mosqueda", "2 letters"),
-        ("letter", BLANK_NAME, "Estimada concejala Mosqueda:"),
-        ("letter", BLANK_NAME, "Estimada concejala Mosqueda:"),
+        ("letter", BLANK_ES, "Estimada concejala Mosqueda:"),
+        ("letter", BLANK_ES, "Estimada concejala Mosqueda:"),
     ]
 
 
@@ -1185,8 +1334,8 @@ def test_blank_letters_for_every_district_come_one_district_after_another(app, c
     expected = []
     for district in map(str, range(1, 10)):
         name, salutation_en, _es = OFFICIALS[district]
-        expected += [("cover", name, "1 letter"), ("letter", BLANK_NAME, salutation_en)]
-    assert summary(pdf, [BLANK_NAME]) == expected
+        expected += [("cover", name, "1 letter"), ("letter", BLANK_EN, salutation_en)]
+    assert summary(pdf, BLANK_LETTERS) == expected
 
 
 @pytest.mark.parametrize("copies", ["0", "201", "-3", ""])

@@ -1,6 +1,7 @@
 """Composing the letter from plain values: language, date, recipient and the supporter's own words."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -110,7 +111,7 @@ SOURCES = ["17706 (2013)", "17886 (2014)", "18665 (2018)", "RCW 10.93.160", "202
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_letter_says_what_secure_communities_does_and_why_to_report_publicly_citing_its_sources(
         context, language):
-    text = " ".join(compose(letter(language=language)).split())
+    text = " ".join(re.sub(r"<[^>]+>", "", compose(letter(language=language))).split())  # as read
     for fact in FACTS[language] + SOURCES:
         assert fact in text, fact
     assert "Condado de king" not in text and "condado de King" not in text  # "Condado de King", capitalised

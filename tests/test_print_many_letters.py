@@ -90,6 +90,26 @@ def test_many_letters_render_in_chunks_and_stay_in_order(runner, tmp_path):
     assert sum(text.startswith("Letters for ") for text in pages) == 3
 
 
+def test_in_a_print_run_each_letter_starts_a_page_and_a_letter_in_both_languages_takes_two(runner, tmp_path):
+    path = sheet(tmp_path, [
+        "Ana Abad,1 Pine St,Seattle,98104,en,,,Mi barrio,4\n",
+        "Bea Baca,2 Pine St,Seattle,98104,both,,,Mi barrio,4\n",
+        "Cruz Cano,3 Pine St,Seattle,98104,es,,,Mi barrio,4\n",
+    ])
+    output = tmp_path / "letters.pdf"
+    result = runner.invoke(args=["print", path, "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    pages = [flat(text) for text in pages_of(output)]
+    assert len(pages) == 5, pages
+    assert pages[0].startswith("Letters for Councilmember Jorge L. Barón")
+    assert pages[1].startswith("Ana Abad 1 Pine St")
+    assert pages[2].startswith("A constituent of District 4 wrote to you in Spanish. An English translation follows. "
+                               "Bea Baca")
+    assert pages[3].startswith("English translation Dear Councilmember Barón:") and "Sincerely, Bea Baca" in pages[3]
+    assert pages[4].startswith("A constituent of District 4 wrote to you in Spanish. Cruz Cano")
+    assert all(page.count("Mi barrio") == 1 for page in (pages[1], pages[2], pages[4]))
+
+
 def test_blank_letters_have_lines_to_fill_in_for_one_district(runner, tmp_path):
     output = tmp_path / "blank.pdf"
     result = runner.invoke(args=["print-blank", "--district", "8", "--copies", "3", "--language", "es",
@@ -97,9 +117,13 @@ def test_blank_letters_have_lines_to_fill_in_for_one_district(runner, tmp_path):
     assert result.exit_code == 0, result.output
     pages = pages_of(output)
     assert "Letters for Councilmember Teresa Mosqueda" in flat(pages[0]) and "3 letters" in pages[0]
-    letters = [text for text in pages[1:] if "Estimada concejala Mosqueda:" in text]
+    letters = [flat(text) for text in pages[1:] if "Estimada concejala Mosqueda:" in text]
     assert len(letters) == 3
-    assert all("_____" in text for text in letters)
+    for text in letters:
+        assert text.startswith("A constituent of District 8 wrote to you in Spanish. Nombre / Name")
+        for label in ("Dirección / Address", "Ciudad / City", "Código postal / ZIP", "Fecha / Date",
+                      "Firma / Signature"):
+            assert label in text
 
 
 @pytest.mark.parametrize("names, expected", [

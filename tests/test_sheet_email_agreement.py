@@ -26,3 +26,14 @@ def test_a_row_that_agreed_is_emailed_and_the_others_are_not(app, canvasser, smt
     assert len(delivered) == 1
     assert "ana@example.org" in str(delivered[0]["Reply-To"])
     assert not any(smtp.messages_to(address) for address in ("berta@example.org", "carla@example.org"))
+
+
+def test_a_sheet_naming_a_column_twice_is_refused_whole(app, canvasser, smtp):
+    """acepta_correo and agrees_to_email are one column: a sheet with both says two things at once."""
+    event_id = create_event(canvasser)
+    both = "nombre,calle,ciudad,codigo_postal,idioma,correo,acepta_correo,agrees_to_email,telefono,nota,distrito"
+    page = upload(canvasser, event_id, sheet(both, "Jo Paz,1 Pine St,Seattle,98104,es,jo@example.org,no,si,,,4"))
+    assert page.status_code == 422
+    assert "columns named twice: agrees_to_email" in page.get_data(as_text=True)
+    run_worker(app)
+    assert smtp.messages_to(BARON) == []

@@ -66,3 +66,8 @@ def test_share_links_carry_the_tools_address_in_the_supporters_language_and_neve
 
 def test_a_thank_you_page_for_an_unknown_letter_is_not_found(client):
     assert client.get("/letters/no-such-letter/thanks").status_code == 404
+
+
+def test_the_thank_you_page_is_never_kept_in_a_shared_browsers_cache(client):
+    token = letter_token(submit_letter(client))
+    assert client.get(f"/letters/{token}/thanks").headers["Cache-Control"] == "no-store"

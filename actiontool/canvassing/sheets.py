@@ -170,6 +170,9 @@ def read_signers(text, default_language="en", budget=None, max_rows=None, max_pr
     if reader.fieldnames:
         reader.fieldnames = [FROM_SPANISH.get(name.strip().lower(), name.strip().lower())
                              for name in reader.fieldnames]
+    twice = sorted({c for c in reader.fieldnames or [] if c and reader.fieldnames.count(c) > 1})
+    if twice:  # e.g. acepta_correo and agrees_to_email: which one the signer meant is not ours to guess
+        return [], [SignerProblem(1, (str(_l("columns named twice: %(columns)s", columns=", ".join(twice))),))]
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         return [], [SignerProblem(1, (str(_l("missing columns: %(columns)s", columns=", ".join(missing))),))]

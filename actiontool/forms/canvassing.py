@@ -3,7 +3,7 @@
 import re
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TelField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, Regexp, ValidationError
 
@@ -34,7 +34,7 @@ class EventSignerForm(LetterForm):
     """One signer at an event: the letter form, plus their agreement to have it emailed."""
 
     email_it = BooleanField(_l("The signer agrees that we also email the letter"))
-    phone = StringField(
+    phone = TelField(
         _l("Phone (optional, printed under the address so the office can call back)"),
         filters=[strip_spaces],
         validators=[Optional(), too_long(40),

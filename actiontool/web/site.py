@@ -35,8 +35,8 @@ def init_app(app):
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
-        if request.endpoint in ("supporter.letter", "supporter.letter_as_pdf", "supporter.write") or \
-                request.blueprint in ("email", "staff", "events", "prints", "api"):
+        if request.endpoint in ("supporter.letter", "supporter.letter_as_pdf", "supporter.write", "supporter.thanks") \
+                or request.blueprint in ("email", "staff", "events", "prints", "api", "areas"):
             response.headers["Cache-Control"] = "no-store"
         if app.config["BASE_URL"].startswith("https:"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
