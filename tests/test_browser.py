@@ -301,7 +301,7 @@ def _form_with_errors(page):
 def _lookup_failed(page):
     page.goto("/write?lang=en")
     fill_address_by_id(page, UNKNOWN)
-    expect(page.get_by_label("Your council district")).to_be_visible()  # choose it by hand
+    expect(page.get_by_role("group", name="Your council district")).to_be_visible()  # choose it by hand
     expect(page.get_by_role("alert")).to_be_visible()
 
 
@@ -389,6 +389,9 @@ def test_axe_finds_no_violations_on_the_confirmation_and_sent_pages(new_context,
     expect(page.locator("h1")).to_have_text("Confirm your letter")
     assert_no_axe_violations(page, axe_source)
     page.get_by_role("button", name="Confirm and send my letter").click()
+    expect(page.locator(".thanks")).to_be_visible()  # the thank-you page
+    assert_no_axe_violations(page, axe_source)
+    page.get_by_role("link", name="Check your letter's status").click()
     expect(page.locator(".status-queued")).to_be_visible()
     run_worker(app)
     page.reload()

@@ -123,7 +123,7 @@ def roster_matching_the_county_layer():
 
 @pytest.mark.parametrize("lang, caption, edit", [
     ("en", "Officials who receive letters", "Edit"),
-    ("es", "Funcionarios que reciben cartas", "Editar"),
+    ("es", "Representantes que reciben cartas", "Editar"),
 ])
 def test_roster_list_shows_the_ten_officials_in_the_page_language(app, staff, lang, caption, edit):
     set_language(staff, lang)
@@ -254,11 +254,11 @@ BAD_FILES = {
         ["Line 3, column office: duplicate office: same as line 2",
          "Line 12, column district: no councilmember for district(s) 2"],
         ["Línea 3, columna office: cargo repetido: igual que la línea 2",
-         "Línea 12, columna district: no hay integrante del Consejo para el/los distrito(s) 2"]),
+         "Línea 12, columna district: no hay concejal para el/los distrito(s) 2"]),
     "missing district": (
         lambda t: drop_line(t, 4),  # district 3
         ["Line 11, column district: no councilmember for district(s) 3"],
-        ["Línea 11, columna district: no hay integrante del Consejo para el/los distrito(s) 3"]),
+        ["Línea 11, columna district: no hay concejal para el/los distrito(s) 3"]),
     "two problems": (
         lambda t: replace_field(replace_field(t, 5, "name", ""), 7, "verified_on", "soon"),
         ["Line 5, column name: is empty",
@@ -721,7 +721,7 @@ def test_anonymous_post_to_a_staff_action_goes_to_the_login_page_and_changes_not
     assert current_roster(app) == before
 
 
-@pytest.mark.parametrize("lang, title", [("en", "Not for this account"), ("es", "No disponible para esta cuenta")])
+@pytest.mark.parametrize("lang, title", [("en", "Not for this account"), ("es", "Esta cuenta no tiene acceso")])
 @pytest.mark.parametrize("action", ACTIONS)
 def test_canvasser_post_to_a_staff_action_is_forbidden_and_changes_nothing(app, canvasser, action, lang, title):
     path, data = _post_targets(app)[action]
