@@ -32,8 +32,10 @@ from actiontool import create_app
 from actiontool.mail.links import SALT
 from actiontool.models import Letter, Official, db, utcnow
 from actiontool.roster import apply_roster, parse_roster
+from actiontool.roster.areas import apply_areas, parse_areas
 from tests.browser import AXE_JS, TIMEOUT_MS, browser  # noqa: F401 - the module's browser fixture
 from tests.helpers import (
+    AREAS,
     CANVASSER,
     HOME,
     ROSTER,
@@ -106,6 +108,7 @@ def tour_app(database_url, geocoder, county_layer, smtp_server, tmp_path_factory
     })
     with app.app_context():
         apply_roster(parse_roster(ROSTER))
+        apply_areas(parse_areas(AREAS))  # as `make roster` does: the district choice shows them
     yield app
     smtp_server.reset()
     with app.app_context():
