@@ -38,6 +38,7 @@ SETTINGS = {
 LOGO_TYPES = {".png", ".svg", ".jpg", ".jpeg", ".webp"}
 MIN_CONTRAST_WITH_WHITE = 4.5
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_EMAIL = re.compile(r"^[^@\s<>\"'?&]+@[^@\s<>\"'?&]+\.[^@\s<>\"'?&]+$")
 
 
 class CampaignSettingError(ValueError):
@@ -74,7 +75,7 @@ def load(config, instance_path):
             raise CampaignSettingError(
                 f"{key} {colour} is too light: white text on it has a contrast of "
                 f"{contrast(colour, '#ffffff'):.1f}:1, and pages need {MIN_CONTRAST_WITH_WHITE}:1")
-    contact = str(config["CAMPAIGN_CONTACT_EMAIL"]).strip() or str(config["MAIL_FROM"]).strip()
+    contact = _email(config["CAMPAIGN_CONTACT_EMAIL"], "CAMPAIGN_CONTACT_EMAIL") or str(config["MAIL_FROM"]).strip()
     names_language = str(config["CAMPAIGN_NAMES_LANGUAGE"]).strip()
     if names_language not in ("en", "es"):
         raise CampaignSettingError(f"CAMPAIGN_NAMES_LANGUAGE must be en or es, not {names_language!r}")
@@ -84,7 +85,7 @@ def load(config, instance_path):
         names_language=names_language,
         website=_web_address(config["CAMPAIGN_WEBSITE"], "CAMPAIGN_WEBSITE"),
         contact_email=contact,
-        privacy_email=str(config["CAMPAIGN_PRIVACY_EMAIL"]).strip() or contact,
+        privacy_email=_email(config["CAMPAIGN_PRIVACY_EMAIL"], "CAMPAIGN_PRIVACY_EMAIL") or contact,
         logo_path=_logo(instance_path, str(config["CAMPAIGN_LOGO"]).strip()),
         colour=str(config["CAMPAIGN_COLOUR"]).strip().lower(),
         colour_dark=str(config["CAMPAIGN_COLOUR_DARK"]).strip().lower(),
@@ -94,6 +95,14 @@ def load(config, instance_path):
         share_text={"en": str(config["CAMPAIGN_SHARE_TEXT_EN"]).strip(),
                     "es": str(config["CAMPAIGN_SHARE_TEXT_ES"]).strip()},
     )
+
+
+def _email(value, key):
+    """An address shown as mailto: on every page: one @, no spaces or markup characters, or empty."""
+    value = str(value).strip()
+    if value and not _EMAIL.match(value):
+        raise CampaignSettingError(f"{key} must be an email address like letters@example.org, not {value!r}")
+    return value
 
 
 def _web_address(value, key):

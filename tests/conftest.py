@@ -15,7 +15,7 @@ from actiontool.models import db
 from actiontool.roster import apply_roster, parse_roster
 from tests.fakes.census import FakeCensusGeocoder
 from tests.fakes.county_layer import FakeCountyLayer
-from tests.helpers import CANVASSER, ROSTER, STAFF, register_addresses, signed_in_client
+from tests.helpers import CANVASSER, ROSTER, STAFF, empty_database, register_addresses, signed_in_client
 from tests.smtp_server import SmtpServer
 
 
@@ -100,12 +100,7 @@ def app(database_url, geocoder, county_layer, smtp, tmp_path):
     with app.app_context():
         apply_roster(parse_roster(ROSTER))
     yield app
-    with app.app_context():
-        db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.engine.dispose()
+    empty_database(app)
 
 
 @pytest.fixture

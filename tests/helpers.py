@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+from actiontool.models import Letter, LetterStatus, OutboxMessage, db
 from tests.fakes.census import census_match
 from tests.fakes.geography import OUTSIDE_POINT, district_center
 
@@ -141,3 +142,31 @@ def sign_in(client, email, password=STAFF_PASSWORD, **request_options):
     return client.post("/staff/login", data={"email": email, "password": password,
                                              "csrf_token": csrf_token(page.get_data(as_text=True))},
                        **request_options)
+
+
+def write_letters(app, statuses, last_error="550 5.1.1 mailbox unavailable"):
+    """One public letter per status, written through the form, then moved to that status (a failed one
+    with the official's mail server's refusal, `last_error`)."""
+    client = app.test_client()
+    for n, status in enumerate(statuses):
+        response = submit_letter(client, name=f"Supporter {n}")
+        assert response.status_code == 302, response.status_code
+        token = response.headers["Location"].rsplit("/", 1)[1]
+        with app.app_context():
+            letter = db.session.scalar(db.select(Letter).where(Letter.token == token))
+            letter.status, letter.email = status, f"supporter{n}@example.org"
+            if status == LetterStatus.FAILED:
+                letter.failure_reason = "refused"
+                db.session.add(OutboxMessage(letter_id=letter.id, kind="to_official", status="failed",
+                                             last_error=last_error))
+            db.session.commit()
+
+
+def empty_database(app):
+    """Every table emptied and the connections closed (what each test's app leaves behind)."""
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from actiontool.models import Letter, LetterStatus, Official, OutboxMessage, SheetRow, db
+from actiontool.models import LetterStatus, Official, SheetRow, db
 from actiontool.printing import jobs
 from tests.browser import (  # noqa: F401 - fixtures
     PHONE,
@@ -22,7 +22,7 @@ from tests.browser import (  # noqa: F401 - fixtures
     live_server,
     new_context,
 )
-from tests.helpers import HOME, STAFF, STAFF_PASSWORD, UNKNOWN, csrf_token, signed_in_client, submit_letter
+from tests.helpers import HOME, STAFF, STAFF_PASSWORD, UNKNOWN, csrf_token, signed_in_client, write_letters
 
 pytestmark = pytest.mark.browser
 
@@ -34,28 +34,13 @@ SHEET = ("name,street,city,zip,language,email,agrees_to_email,phone,note,distric
          ).format(HOME=HOME, UNKNOWN=UNKNOWN)
 
 
-def write_letter(app, client, status, n):
-    """A public letter written through the form, then moved to `status` (held, failed...)."""
-    response = submit_letter(client, name=f"Supporter {n}")
-    token = response.headers["Location"].rsplit("/", 1)[1]
-    with app.app_context():
-        letter = db.session.scalar(db.select(Letter).where(Letter.token == token))
-        letter.status, letter.email = status, f"supporter{n}@example.org"
-        if status == LetterStatus.FAILED:
-            letter.failure_reason = "refused"
-            db.session.add(OutboxMessage(letter_id=letter.id, kind="to_official", status="failed",
-                                         last_error="550 5.1.1 <Jorge.Baron@kingcounty.gov>: mailbox unavailable"))
-        db.session.commit()
-
-
 @pytest.fixture
 def console(app, runner):
     """A staff member's console with something on every page: letters (held and failed among them), an event
     with signers and sheet rows to fix, a print job. Returns the paths of the pages."""
     staff = signed_in_client(app, runner, STAFF, "staff")
-    public = app.test_client()
-    for n, status in enumerate([LetterStatus.SENT, LetterStatus.WRITTEN, LetterStatus.HELD, LetterStatus.FAILED]):
-        write_letter(app, public, status, n)
+    write_letters(app, [LetterStatus.SENT, LetterStatus.WRITTEN, LetterStatus.HELD, LetterStatus.FAILED],
+                  last_error="550 5.1.1 <Jorge.Baron@kingcounty.gov>: mailbox unavailable")
     page = staff.get("/staff/events")
     created = staff.post("/staff/events", data={"name": "Fiesta del barrio", "date": "2026-11-28",
                                                 "place": "El Centro de la Raza",

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from actiontool.models import Letter, LetterStatus, Official, OutboxMessage, db
+from actiontool.models import LetterStatus, Official, db
 from tests.browser import (  # noqa: F401 - fixtures
     assert_no_axe_violations,
     axe_source,
@@ -21,7 +21,7 @@ from tests.browser import (  # noqa: F401 - fixtures
     live_server,
     new_context,
 )
-from tests.helpers import ROSTER, STAFF_PASSWORD, add_user, replace_field, submit_letter
+from tests.helpers import ROSTER, STAFF_PASSWORD, add_user, replace_field, write_letters
 
 STAFF = "staff@campaign.test"
 
@@ -41,23 +41,6 @@ def sign_in(page, lang="en"):
     page.locator("#password").fill(STAFF_PASSWORD)
     page.locator("form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/staff/$"))
-
-
-def write_letters(app, statuses):
-    """One public letter per status, written through the form, then moved to that status."""
-    client = app.test_client()
-    for n, status in enumerate(statuses):
-        response = submit_letter(client, name=f"Supporter {n}")
-        assert response.status_code == 302, response.status_code
-        token = response.headers["Location"].rsplit("/", 1)[1]
-        with app.app_context():
-            letter = db.session.scalar(db.select(Letter).where(Letter.token == token))
-            letter.status, letter.email = status, f"supporter{n}@example.org"
-            if status == LetterStatus.FAILED:
-                letter.failure_reason = "refused"
-                db.session.add(OutboxMessage(letter_id=letter.id, kind="to_official", status="failed",
-                                             last_error="550 5.1.1 mailbox unavailable"))
-            db.session.commit()
 
 
 def upload_roster(page, content):

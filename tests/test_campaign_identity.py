@@ -86,6 +86,8 @@ def test_the_campaign_colours_reach_every_page_as_a_versioned_stylesheet(campaig
     ("CAMPAIGN_LOGO", "../secret_key.svg", "in the instance folder"),
     ("CAMPAIGN_LOGO", "logo.html", "must be one of"),
     ("CAMPAIGN_NAMES_LANGUAGE", "fr", "must be en or es"),
+    ("CAMPAIGN_CONTACT_EMAIL", "hello at example.org", "must be an email address"),
+    ("CAMPAIGN_PRIVACY_EMAIL", "privacy@example.org?subject=x", "must be an email address"),
 ])
 def test_a_setting_that_would_break_pages_stops_the_app_from_starting(app, setting, value, complaint):
     with pytest.raises(ConfigurationError, match=re.escape(complaint)):

@@ -47,6 +47,7 @@ from tests.helpers import (
     confirm,
     confirmation_link,
     csrf_token,
+    empty_database,
     letter_token,
     register_addresses,
     replace_field,
@@ -111,12 +112,7 @@ def tour_app(database_url, geocoder, county_layer, smtp_server, tmp_path_factory
         apply_areas(parse_areas(AREAS))  # as `make roster` does: the district choice shows them
     yield app
     smtp_server.reset()
-    with app.app_context():
-        db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.engine.dispose()
+    empty_database(app)
 
 
 @pytest.fixture(scope="module")
