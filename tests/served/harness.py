@@ -2,8 +2,8 @@
 
 `ServedApp` starts real processes from the repository root: gunicorn with the repo's
 `gunicorn.conf.py` (2 workers) and `actiontool worker`, after `actiontool db upgrade` and
-`actiontool roster import officials.csv`, all with one environment. Around them run the
-loopback fakes of the Census geocoder and the county layer and an aiosmtpd server.
+`actiontool roster import officials.csv` and `actiontool areas import district_areas.csv`, all with one
+environment. Around them run the loopback fakes of the Census geocoder and the county layer and an aiosmtpd server.
 Each process writes stdout and stderr to its own file in `<folder>/logs/`.
 
 The database is an SQLite file in the app's folder, or, when ACTIONTOOL_TEST_DATABASE_URL
@@ -308,6 +308,7 @@ class ServedApp:
         if self.on_postgresql and self.schema is not None:
             check_migrated_into(self.base_database_url, self.schema)
         self.cli("roster", "import", str(ROOT / "officials.csv"))
+        self.cli("areas", "import", str(ROOT / "district_areas.csv"))
         self.start_web()
         self.start_worker()
         self.client = self.browser()
