@@ -6,11 +6,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from actiontool.forms import ButtonForm, SendForm
-from actiontool.i18n import LANGUAGES
 from actiontool.letters.content import compose
 from actiontool.letters.store import letter_values
 from actiontool.mail import confirmation
-from actiontool.web.pages import expired_page, letter_or_404, require_button_token
+from actiontool.web.pages import expired_page, letter_or_404, require_button_token, switching_language
 
 bp = Blueprint("email", __name__)
 
@@ -51,7 +50,7 @@ def send(token):
     """Save the email choices and send the supporter a confirmation link."""
     letter = letter_or_404(token)
     form = SendForm()
-    if request.form.get("switch_language") in LANGUAGES:
+    if switching_language():
         # The language button: the same page in the other language, with what was typed.
         return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form)
     if not form.validate():

@@ -9,7 +9,7 @@ from wtforms.fields import SelectChoice
 from actiontool import lookup
 from actiontool.canvassing import events
 from actiontool.forms import ButtonForm
-from actiontool.i18n import current_language
+from actiontool.i18n import LANGUAGES, current_language
 from actiontool.letters.store import letter_values
 from actiontool.roster import areas
 
@@ -31,6 +31,12 @@ def lookup_failed_context(form, failure):
         "finder_url": current_app.config["COUNTY_DISTRICT_FINDER_URL"],
         **district_choice_context(form, choose),
     }
+
+
+def switching_language():
+    """The header's language button sent this form (base.html): the page again in the other language, with
+    what was typed, and nothing checked or saved."""
+    return request.form.get("switch_language") in LANGUAGES
 
 
 def district_choice_context(form, choose=False):

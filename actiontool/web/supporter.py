@@ -16,11 +16,17 @@ from flask_wtf.csrf import CSRFError
 
 from actiontool import lookup
 from actiontool.forms import LetterForm, SendForm
-from actiontool.i18n import LANGUAGES, current_language
+from actiontool.i18n import current_language
 from actiontool.letters.content import compose, default_letter_language
 from actiontool.letters.store import save_letter
 from actiontool.printing.pdf import letter_pdf
-from actiontool.web.pages import district_choice_context, expired_page, letter_or_404, lookup_failed_context
+from actiontool.web.pages import (
+    district_choice_context,
+    expired_page,
+    letter_or_404,
+    lookup_failed_context,
+    switching_language,
+)
 
 bp = Blueprint("supporter", __name__)
 
@@ -44,7 +50,7 @@ def write():
     if not form.is_submitted():
         form.letter_language.data = default_letter_language(current_language())
         return render_template("write.html", form=form)
-    if _switching_language():
+    if switching_language():
         return render_template("write.html", form=form, **district_choice_context(form))
     if not form.validate():
         return render_template("write.html", form=form, **district_choice_context(form)), 422
@@ -60,11 +66,6 @@ def write():
 
     token = save_letter(values, found.official, found.district, current_language())
     return redirect(url_for("supporter.letter", token=token))
-
-
-def _switching_language():
-    """The language button was pressed: the same form, in the other language, with what was typed."""
-    return request.form.get("switch_language") in LANGUAGES
 
 
 def _lookup_failed(form, failure):
