@@ -62,6 +62,9 @@ DEFAULTS = {
     # The roster page flags an official whose row was last verified more days ago than this.
     "ROSTER_STALE_AFTER_DAYS": 90,
     "CONFIRMATION_DAYS": 7,
+    # Public comment: a comment is handed to the mail server at least this long before the clerk's cut-off,
+    # or not at all (the supporter is offered the next meeting).
+    "COMMENT_MARGIN_MINUTES": 30,
     "REMINDER_AFTER_HOURS": 24,
     # Days after which a finished letter loses the supporter's name, email, address and note.
     "RETENTION_DAYS": 30,

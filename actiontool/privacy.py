@@ -7,7 +7,7 @@ a request log line names the client's IP. One rule, `redact`, removes all of
 them, and one filter applies it to every record of every logger we own: the
 development server's request log (werkzeug), the app's own log, and gunicorn's
 error log (see `gunicorn.conf.py`), tracebacks included. Database errors never
-carry their statement's parameters (`hide_parameters`, in models.py).
+carry their statement's parameters (`hide_parameters`, in config.engine_options).
 """
 
 import logging

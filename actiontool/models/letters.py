@@ -1,39 +1,12 @@
-"""The database: SQLAlchemy 2 models, the same on SQLite and PostgreSQL."""
+"""Letters and what carries them: the roster's officials, letters, events and their sheet rows, print jobs,
+and the outbox."""
 
 import datetime as dt
 
-import sqlalchemy.exc
-from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from actiontool import config
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
-
-# What SQLAlchemy raises when the database cannot be reached or does not answer in time: the web app
-# answers 503 and the worker waits and tries again.
-DATABASE_AWAY = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.TimeoutError)
-
-
-def discard_failed_transaction():
-    """Forget a transaction that failed because the database went away, whatever state its connection is in."""
-    try:
-        db.session.rollback()
-    except sqlalchemy.exc.SQLAlchemyError:
-        pass  # the connection is gone: removing the session below drops it
-    db.session.remove()
-
-
-def utcnow():
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+from actiontool.models.base import db, utcnow
 
 
 class Official(db.Model):
@@ -196,92 +169,3 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
     letter: Mapped[Letter] = relationship()
-
-
-class RosterRevision(db.Model):
-    """One change to the roster: who, when, what changed, and the whole roster after it."""
-
-    __tablename__ = "roster_revisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    author: Mapped[str] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(16))
-    changes: Mapped[dict] = mapped_column(JSON)
-    snapshot: Mapped[list] = mapped_column(JSON)
-
-
-class DistrictArea(db.Model):
-    """The cities and neighbourhoods one council district covers, in both languages, with where that came from
-    (district_areas.csv), and who changed it last."""
-
-    __tablename__ = "district_areas"
-
-    district: Mapped[str] = mapped_column(String(2), primary_key=True)
-    areas_en: Mapped[str] = mapped_column(String(300))
-    areas_es: Mapped[str] = mapped_column(String(300))
-    source: Mapped[str] = mapped_column(Text)
-    as_of: Mapped[dt.date] = mapped_column(Date)
-    changed_by: Mapped[str] = mapped_column(String(254), default="")
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
-
-
-class User(db.Model):
-    """A staff member or canvasser. Supporters have no accounts."""
-
-    __tablename__ = "users"
-
-    STAFF, CANVASSER = "staff", "canvasser"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(12))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Changes at every login and logout: a session cookie from before stops working.
-    session_nonce: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-
-
-class LoginFailure(db.Model):
-    """A failed login, counted per account and per client (both stored as HMACs)."""
-
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64))
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class LookupCacheEntry(db.Model):
-    """A cached answer from an outside service.
-
-    `key` is an HMAC of the question and `value` is encrypted with a key derived
-    from the question itself: without the address, an entry reveals nothing.
-    """
-
-    __tablename__ = "lookup_cache"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-def _sqlite_pragmas(dbapi_connection, _record):
-    """WAL lets the web app read while the delivery worker writes; NORMAL sync is safe with WAL."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
-def init_app(app):
-    """Attach the database and Alembic migrations (`actiontool db upgrade`) to the app."""
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(config.MIGRATIONS), render_as_batch=True)
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite" and db.engine.url.database not in (None, "", ":memory:"):
-            event.listen(db.engine, "connect", _sqlite_pragmas)

@@ -1,0 +1,2 @@
+"""Council and committee meetings that take written public comment: the schedule staff keep (agenda.py),
+reading it in King County's time (schedule.py), and supporters' comments and reminders (comments.py)."""

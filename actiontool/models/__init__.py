@@ -1,0 +1,9 @@
+"""The database: SQLAlchemy 2 models, the same on SQLite and PostgreSQL, one module per part of the product.
+
+Everything is importable from here (`from actiontool.models import Letter, db`).
+"""
+
+from actiontool.models.base import DATABASE_AWAY, Base, db, discard_failed_transaction, init_app, migrate, utcnow  # noqa: F401
+from actiontool.models.letters import Event, Letter, LetterStatus, Official, OutboxMessage, PrintJob, SheetRow  # noqa: F401
+from actiontool.models.meetings import AgendaItem, CommentStatus, Meeting, MeetingReminder, PublicComment  # noqa: F401
+from actiontool.models.staff import DistrictArea, LoginFailure, LookupCacheEntry, RosterRevision, User  # noqa: F401

@@ -1,0 +1,55 @@
+"""The database's foundation: the SQLAlchemy handle, migrations, the clock, and what a lost database raises."""
+
+import datetime as dt
+
+import sqlalchemy.exc
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase
+
+from actiontool import config
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+
+
+# What SQLAlchemy raises when the database cannot be reached or does not answer in time: the web app
+# answers 503 and the worker waits and tries again.
+DATABASE_AWAY = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.TimeoutError)
+
+
+def discard_failed_transaction():
+    """Forget a transaction that failed because the database went away, whatever state its connection is in."""
+    try:
+        db.session.rollback()
+    except sqlalchemy.exc.SQLAlchemyError:
+        pass  # the connection is gone: removing the session below drops it
+    db.session.remove()
+
+
+def utcnow():
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL lets the web app read while the delivery worker writes; NORMAL sync is safe with WAL."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def init_app(app):
+    """Attach the database and Alembic migrations (`actiontool db upgrade`) to the app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.MIGRATIONS), render_as_batch=True)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite" and db.engine.url.database not in (None, "", ":memory:"):
+            event.listen(db.engine, "connect", _sqlite_pragmas)
