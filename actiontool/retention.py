@@ -2,8 +2,10 @@
 
 After ACTIONTOOL_RETENTION_DAYS, a letter that was delivered or abandoned keeps
 its district, language, status and dates, and loses the supporter's name,
-email, phone, address and note. Letters still on their way (queued, held) are
-kept until they are done. Sign-up sheet rows nobody fixed are deleted.
+email, phone, address and note; a reminder of a meeting asked for with it is
+deleted. Letters still on their way (queued, held, or with a public comment or
+meeting reminder still to go) are kept until they are done. Sign-up sheet rows
+nobody fixed are deleted.
 With mail written to files, .eml files older than that are deleted too.
 `actiontool purge` runs it; so does the worker, daily.
 """
@@ -12,7 +14,8 @@ import datetime as dt
 
 from actiontool.lookup.cache import LookupCache
 from actiontool.mail.transport import FileTransport, open_transport
-from actiontool.models import Letter, LetterStatus, SheetRow, db, utcnow
+from actiontool.meetings.comments import letters_waiting
+from actiontool.models import Letter, LetterStatus, MeetingReminder, SheetRow, db, utcnow
 
 DONE = (LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.SENT,
         LetterStatus.FAILED, LetterStatus.CANCELLED)
@@ -24,9 +27,12 @@ def purge(config, now=None):
     cutoff = now - dt.timedelta(days=int(config["RETENTION_DAYS"]))
     result = db.session.execute(
         db.update(Letter)
-        .where(Letter.created_at < cutoff, Letter.status.in_(DONE), Letter.purged_at.is_(None))
+        .where(Letter.created_at < cutoff, Letter.status.in_(DONE), Letter.purged_at.is_(None),
+               db.not_(letters_waiting()))
         .values(name="", email="", phone="", street="", city="", zip="", note="", opt_in=False,
                 purged_at=now))
+    db.session.execute(db.delete(MeetingReminder).where(
+        MeetingReminder.letter_id.in_(db.select(Letter.id).where(Letter.purged_at.is_not(None)))))
     rows = db.session.execute(db.delete(SheetRow).where(SheetRow.created_at < cutoff))
     cache = LookupCache(config["SECRET_KEY"], config["LOOKUP_CACHE_DAYS"]).prune()
     db.session.commit()

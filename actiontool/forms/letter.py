@@ -1,12 +1,22 @@
 """The supporter's forms: the letter, sending it by email, a bare button."""
 
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional, Regexp
 
 from actiontool.forms.base import DISTRICT_CHOICES, Form, strip_spaces, too_long
 from actiontool.i18n import lazy_gettext as _l
 from actiontool.letters.content import NOTE_MAX_LENGTH
+from actiontool.models import PublicComment
 
 
 class AddressForm(Form):
@@ -96,6 +106,52 @@ class SendForm(Form):
     wants_copy = BooleanField(_l("Send me a copy of the email"))
     opt_in = BooleanField(_l("I would like to hear from the campaign about this issue"))
     website = StringField(_l("Leave this field empty"), validators=[Optional(), too_long(200)])
+    # The meeting offered on the page (see MeetingChoice), when one is taking written comment.
+    meeting = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    comment = BooleanField(_l("Also send my letter as written public comment for this meeting"))
+    # No Optional(): it would stop validate_agenda_item, which requires a choice only when commenting.
+    agenda_item = RadioField(_l("What is your comment about?"), choices=[], validate_choice=False,
+                             validators=[too_long(20)])
+    include_street = BooleanField(_l("Include my street address"))
+    meeting_reminder = BooleanField(_l("Email me a reminder the day before the meeting"))
+
+    def offer(self, meeting, language, general_label):
+        """Show `meeting` (a plain dict, or None): its agenda items to choose from, and "any county matter"
+        (`general_label`) at an open-comment meeting. With one choice, it is chosen."""
+        choices = []
+        if meeting is not None:
+            choices = [SelectChoice(str(item["id"]), f"{item['file_number']}: {item['title'][language]}")
+                       for item in meeting["items"]]
+            if meeting["open_comment"]:
+                choices.append(SelectChoice(PublicComment.ANY_MATTER, general_label))
+            self.meeting.data = str(meeting["id"])
+        self.agenda_item.choices = choices
+        if len(choices) == 1:
+            self.agenda_item.data = choices[0].value
+        return self
+
+    def validate_agenda_item(self, field):
+        if self.comment.data and self.agenda_item.choices and field.data not in \
+                [choice.value for choice in self.agenda_item.choices]:
+            raise ValidationError(_l("Please choose what your comment is about."))
+
+    def meeting_request(self):
+        """The meeting choices as plain values for mail.confirmation, or None when there is nothing to ask."""
+        if not self.meeting.data or not (self.comment.data or self.meeting_reminder.data):
+            return None
+        return {"meeting_id": int(self.meeting.data), "choice": self.agenda_item.data or "",
+                "include_street": self.include_street.data, "comment": self.comment.data,
+                "reminder": self.meeting_reminder.data}
+
+
+class MoveCommentForm(Form):
+    """Sending a comment that missed its meeting to the next one."""
+
+    meeting = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
+    agenda_item = RadioField(_l("What is your comment about?"), choices=[], validate_choice=False,
+                             validators=[DataRequired(_l("Please choose what your comment is about.")),
+                                         too_long(20)])
+    offer = SendForm.offer
 
 
 class ButtonForm(Form):

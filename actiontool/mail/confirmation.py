@@ -2,11 +2,10 @@
 
 Each step changes the letter and writes the outbox row it needs in one
 transaction. Limits against abuse live here too: confirmation emails per
-address per hour, and letters per address per official per day.
+address per hour, and letters per address per official per day. A public
+comment or a meeting reminder asked for with the letter goes only once the
+letter is confirmed (meetings.comments decides when).
 """
-
-
-
 
 import datetime as dt
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired
 
 from actiontool.mail import outbox
 from actiontool.mail.links import serializer
+from actiontool.meetings import comments
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
 from actiontool.officials import same_official
 
@@ -29,6 +29,9 @@ TOO_MANY_EMAILS = "too_many_emails"
 DAILY_LIMIT = "daily_limit"
 NOT_FOUND = "not_found"
 OFFICIAL_CHANGED = "official_changed"
+MEETING_CLOSED = comments.MEETING_CLOSED
+NO_SUCH_ITEM = comments.NO_SUCH_ITEM
+NOT_MOVABLE = comments.NOT_MOVABLE
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,15 @@ def _hourly_cap_reached(email):
     return sent >= int(current_app.config["CONFIRMATIONS_PER_HOUR"])
 
 
-def request_email_delivery(token, email, wants_copy, opt_in):
-    """Save the supporter's email choices and queue the confirmation email."""
+def _margin():
+    return current_app.config["COMMENT_MARGIN_MINUTES"]
+
+
+def request_email_delivery(token, email, wants_copy, opt_in, meeting=None):
+    """Save the supporter's email choices and queue the confirmation email.
+
+    `meeting`, when the supporter chose to comment or to be reminded: {"meeting_id", "choice" (an agenda
+    item's id, or comments.GENERAL), "include_street", "comment", "reminder"}."""
     letter, refused = _letter_with_status(token, LetterStatus.WRITTEN)
     if refused:
         return refused
@@ -108,6 +118,12 @@ def request_email_delivery(token, email, wants_copy, opt_in):
         return Outcome(OFFICIAL_CHANGED, token)
     if _hourly_cap_reached(email):
         return Outcome(TOO_MANY_EMAILS, token)
+    if meeting and (meeting["comment"] or meeting["reminder"]):
+        problem = comments.request(letter, meeting["meeting_id"], meeting["choice"], meeting["include_street"],
+                                   meeting["comment"], meeting["reminder"], utcnow(), _margin())
+        if problem != comments.OK:
+            db.session.rollback()
+            return Outcome(problem, token)
     if not _move(letter, LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION,
                  email=email, wants_copy=wants_copy, opt_in=opt_in):
         db.session.rollback()
@@ -151,6 +167,25 @@ def confirm(token):
     outbox.enqueue(letter, outbox.TO_OFFICIAL)
     if letter.wants_copy:
         outbox.enqueue(letter, outbox.COPY_TO_SUPPORTER)
+    decision = comments.on_confirmed(letter, utcnow(), _margin())
+    if decision["comment"]:
+        outbox.enqueue(letter, outbox.PUBLIC_COMMENT)
+    if decision["reminder_at"]:
+        outbox.enqueue(letter, outbox.MEETING_REMINDER, at=decision["reminder_at"])
+    db.session.commit()
+    return Outcome(OK, token)
+
+
+def move_comment(token, meeting_id, choice):
+    """Send a comment that missed its meeting to another one instead (already confirmed: queued at once)."""
+    letter = _letter(token)
+    if letter is None:
+        return Outcome(NOT_FOUND)
+    outcome = comments.move(letter, meeting_id, choice, utcnow(), _margin())
+    if outcome != comments.OK:
+        db.session.rollback()
+        return Outcome(outcome, token)
+    outbox.enqueue(letter, outbox.PUBLIC_COMMENT)
     db.session.commit()
     return Outcome(OK, token)
 

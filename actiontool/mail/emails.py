@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from actiontool.i18n import force_locale
 from actiontool.letters.content import languages_of
+from actiontool.meetings.schedule import when_text
 from actiontool.officials import official_in_text
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
@@ -110,10 +111,11 @@ def _part(text, subtype):
     return part
 
 
-def _message(subject, sender, to, text, html, message_id_value, when, reply_to=None, cc=None):
+def build_message(subject, sender, to, text, html, message_id_value, when, reply_to=None, cc=None, from_a_person=None):
     """Built with the email package's classic (compat32) API: several times faster than
     EmailMessage's header parsing, with the same bytes on the wire. Every header value
-    here is either built by `address` or passed through `header_text`."""
+    here is either built by `address` or passed through `header_text`. A message a person wrote (a letter,
+    a public comment) says so in Auto-Submitted; the tool's own notices are "auto-generated"."""
     message = MIMEMultipart("alternative")
     message["Subject"] = _header(subject, "Subject")
     message["From"] = sender
@@ -124,7 +126,8 @@ def _message(subject, sender, to, text, html, message_id_value, when, reply_to=N
         message["Reply-To"] = reply_to
     message["Date"] = format_datetime(when)
     message["Message-ID"] = message_id_value
-    message["Auto-Submitted"] = "no" if reply_to else "auto-generated"
+    person = bool(reply_to) if from_a_person is None else from_a_person
+    message["Auto-Submitted"] = "no" if person else "auto-generated"
     message.attach(_part(text, "plain"))
     message.attach(_part(html, "html"))
     return message
@@ -149,7 +152,7 @@ def to_official(letter, letter_html, settings, when):
         via = _("%(name)s via %(campaign)s", name=header_text(letter["name"]),
                 campaign=settings["campaign"])
         html = render_template("emails/letter.html", letter_html=letter_html, language=first_language)
-    return _message(
+    return build_message(
         subject=official_subject(letter["language"]),
         sender=address(via, settings["mail_from"]),
         to=official,
@@ -163,10 +166,14 @@ def to_official(letter, letter_html, settings, when):
     )
 
 
-def to_supporter(kind, letter, letter_html, links, settings, when, serial=""):
-    """A confirmation, reminder or failure notice, in the language the supporter used."""
+def to_supporter(kind, letter, letter_html, links, settings, when, serial="", comment=None):
+    """A confirmation, reminder or failure notice, in the language the supporter used (a confirmation says
+    when the letter will also go as public comment: `comment`, meetings.comments.comment_values')."""
     language = letter["ui_language"]
     context = {
+        "comment": comment,
+        "comment_date": when_text(comment["meeting"], language)["date"] if comment else "",
+        "language": language,
         "name": header_text(letter["name"]),
         "official": official_in_text(letter["recipient"]["title"][language], letter["recipient"]["name"], language),
         "letter_text": html_to_text(letter_html),
@@ -186,9 +193,8 @@ def to_supporter(kind, letter, letter_html, links, settings, when, serial=""):
                                 official=context["official"]),
         }[kind]
         text = render_template(f"emails/{template}.txt", reminder=kind == "reminder", **context)
-        html = render_template(f"emails/{template}.html", reminder=kind == "reminder",
-                               language=language, **context)
-    return _message(
+        html = render_template(f"emails/{template}.html", reminder=kind == "reminder", **context)
+    return build_message(
         subject=subject,
         sender=address(settings["campaign"], settings["mail_from"]),
         to=address(letter["name"], letter["email"]),

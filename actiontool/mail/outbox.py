@@ -24,9 +24,10 @@ from sqlalchemy import and_, or_
 
 from actiontool.letters.content import compose
 from actiontool.letters.store import letter_dict
-from actiontool.mail import emails
+from actiontool.mail import emails, meeting_emails
 from actiontool.mail.links import supporter_links
 from actiontool.mail.transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
+from actiontool.meetings import comments
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
 
 CONFIRMATION = "confirmation"
@@ -34,12 +35,17 @@ REMINDER = "reminder"
 TO_OFFICIAL = "to_official"
 COPY_TO_SUPPORTER = "copy_to_supporter"
 FAILURE_NOTICE = "failure_notice"
+# A letter sent on as written public comment, to its meeting's comment address; the notice that it could not
+# go on time; the reminder the day before the meeting (meetings.comments decides each).
+PUBLIC_COMMENT = "public_comment"
+COMMENT_NOT_SENT = "comment_not_sent"
+MEETING_REMINDER = "meeting_reminder"
 BATCH = 20
 
 
-def enqueue(letter, kind):
-    """Add a message to the outbox in the caller's transaction (the caller commits)."""
-    message = OutboxMessage(letter=letter, kind=kind, next_attempt_at=utcnow())
+def enqueue(letter, kind, at=None):
+    """Add a message to the outbox, due now or `at`, in the caller's transaction (the caller commits)."""
+    message = OutboxMessage(letter=letter, kind=kind, next_attempt_at=at or utcnow())
     db.session.add(message)
     return message
 
@@ -70,9 +76,40 @@ def build(row, config):
         message = emails.to_official(letter, letter_html, mail, when)
         envelope = letter["recipient"]["email"] if row.kind == TO_OFFICIAL else letter["email"]
         return message, config["MAIL_FROM"], [envelope]
-    links = supporter_links(letter, confirm=row.kind in (CONFIRMATION, REMINDER))
-    message = emails.to_supporter(row.kind, letter, letter_html, links, mail, when, serial=row.id)
+    if row.kind in (PUBLIC_COMMENT, COMMENT_NOT_SENT, MEETING_REMINDER):
+        return _build_meeting_message(row, letter, mail, when, config)
+    confirming = row.kind in (CONFIRMATION, REMINDER)
+    links = supporter_links(letter, confirm=confirming)
+    comment = comments.comment_values(row.letter_id)["comment"] if confirming else None
+    message = emails.to_supporter(row.kind, letter, letter_html, links, mail, when, serial=row.id, comment=comment)
     return message, config["MAIL_FROM"], [letter["email"]]
+
+
+def _build_meeting_message(row, letter, mail, when, config):
+    values = comments.comment_values(row.letter_id)
+    if row.kind == PUBLIC_COMMENT:
+        comment = values["comment"]
+        letter_html = compose(comments.comment_letter(letter, comment["include_street"]))
+        message = meeting_emails.public_comment(letter, comment, letter_html, mail, when)
+        return message, config["MAIL_FROM"], [comment["meeting"]["comment_email"]]
+    about = values["comment"] if row.kind == COMMENT_NOT_SENT else values["reminder"]
+    message = meeting_emails.to_supporter(row.kind, letter, about, supporter_links(letter), mail, when)
+    return message, config["MAIL_FROM"], [letter["email"]]
+
+
+def _still_due(row, config):
+    """Whether a message must still go now: a public comment only before its deadline, a meeting reminder
+    only before the meeting. A comment past its deadline is never sent: the supporter is told instead."""
+    if row.kind == PUBLIC_COMMENT:
+        if comments.still_on_time(row.letter_id, utcnow(), config["COMMENT_MARGIN_MINUTES"]):
+            return True
+        row.status, row.claimed_until, row.last_error = OutboxMessage.FAILED, None, "missed the comment deadline"
+        enqueue(row.letter, COMMENT_NOT_SENT)
+        return False
+    if row.kind == MEETING_REMINDER and not comments.reminder_still_due(row.letter_id, utcnow()):
+        row.status, row.claimed_until, row.last_error = OutboxMessage.FAILED, None, "the meeting has started"
+        return False
+    return True
 
 
 def _claim(limit, lease_seconds, token):
@@ -112,6 +149,10 @@ def _sent(row):
         letter.confirmation_sent_at = now
     elif row.kind == TO_OFFICIAL and letter.status != LetterStatus.SENT:
         letter.status, letter.sent_at = LetterStatus.SENT, now
+    elif row.kind == PUBLIC_COMMENT:
+        comments.sent(row.letter_id, now)
+    elif row.kind == MEETING_REMINDER:
+        comments.reminder_sent(row.letter_id)
 
 
 def _failed(row, reason):
@@ -122,6 +163,9 @@ def _failed(row, reason):
         enqueue(letter, FAILURE_NOTICE)
     elif row.kind in (CONFIRMATION, REMINDER) and letter.status == LetterStatus.AWAITING_CONFIRMATION:
         letter.status, letter.failure_reason = LetterStatus.FAILED, "supporter_unreachable"
+    elif row.kind == PUBLIC_COMMENT:
+        comments.failed(row.letter_id)
+        enqueue(letter, COMMENT_NOT_SENT)
 
 
 def _retry_later(row, reason, config):
@@ -137,6 +181,8 @@ def _retry_later(row, reason, config):
 
 
 def _deliver_one(row, transport, config):
+    if not _still_due(row, config):
+        return "failed"
     try:
         message, sender, recipients = build(row, config)
     except Exception as error:  # one bad row must never stop the others

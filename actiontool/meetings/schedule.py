@@ -8,6 +8,8 @@ skipped in spring) or happens twice (the hour repeated in autumn) is refused by 
 
 import datetime as dt
 
+from babel.dates import format_date, format_time
+
 from actiontool.letters.content import COUNTY_TIME_ZONE
 from actiontool.models import Meeting, db, utcnow
 
@@ -110,3 +112,15 @@ def meeting_values(meeting_id):
     """One meeting as plain values, or None."""
     meeting = db.session.get(Meeting, meeting_id)
     return None if meeting is None else meeting_dict(meeting)
+
+
+def when_text(meeting, language):
+    """A meeting's day, start and cut-off as King County's clocks read them, written for `language`:
+    {"date": "Tuesday, December 8, 2026", "time": "1:30 PM", "cutoff": "10:00 AM", "cutoff_date": ...}."""
+    starts, cutoff = meeting["starts"], meeting["cutoff"]
+    return {
+        "date": format_date(starts.date(), format="full", locale=language),
+        "time": format_time(starts.timetz(), format="short", locale=language),
+        "cutoff": format_time(cutoff.timetz(), format="short", locale=language),
+        "cutoff_date": format_date(cutoff.date(), format="full", locale=language),
+    }

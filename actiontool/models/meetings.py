@@ -80,6 +80,9 @@ class PublicComment(db.Model):
 
     __tablename__ = "public_comments"
 
+    # The choice, at an open-comment (fourth-Tuesday) meeting, of a comment on any county matter.
+    ANY_MATTER = "general"
+
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), unique=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)

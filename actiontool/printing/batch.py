@@ -91,12 +91,8 @@ def _document(blocks, title):
     return render_template("pdf/batch.html", body="\n".join(blocks), title=title)
 
 
-def _process_count(letters):
-    """One worker per chunk, at most two (one print uses both cores), counted before composing.
-
-    Each district's cover sheet is one more block; the count only sizes the pool.
-    """
-    blocks = len(letters) + len({letter["district"] for letter in letters})
+def _process_count(blocks):
+    """One worker per chunk, at most two (one print uses both cores), counted before composing."""
     return min(-(-blocks // CHUNK), os.cpu_count() or 1, 2)
 
 
@@ -105,18 +101,27 @@ def render_batch(letters, cover_language="en", processes=None, progress=None):
 
     `letters` are plain dicts as letters.content.compose takes them, each with `district`
     and `recipient`. `progress(done, total)` is called as chunks finish.
-
-    The pool starts first: its workers take longer to start than the parent takes to
-    compose every letter, so composing costs no time.
     """
     if not letters:
         return b""
+    # Each district's cover sheet is one more block; the count only sizes the pool.
+    count = len(letters) + len({letter["district"] for letter in letters})
+    return render_blocks(lambda: _pages(letters, cover_language), count, processes, progress)
+
+
+def render_blocks(make_blocks, count, processes=None, progress=None):
+    """One PDF of the HTML blocks `make_blocks()` returns (about `count` of them: a letter, a cover sheet),
+    each starting on a new page, rendered in chunks on two cores.
+
+    The pool starts first: its workers take longer to start than the parent takes to
+    compose every block, so composing costs no time.
+    """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["weasyprint", "actiontool.printing.pdf"])
     writer = PdfWriter()
-    with context.Pool(processes or _process_count(letters), initializer=_start_worker,
+    with context.Pool(processes or _process_count(count), initializer=_start_worker,
                       initargs=(current_app.static_folder,)) as pool:
-        blocks = _pages(letters, cover_language)
+        blocks = make_blocks()
         title = _("Letters for delivery")
         chunks = [_document(blocks[i:i + CHUNK], title) for i in range(0, len(blocks), CHUNK)]
         for done, pdf in enumerate(pool.imap(_render_chunk, chunks), start=1):

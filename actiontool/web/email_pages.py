@@ -6,10 +6,21 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from actiontool.forms import ButtonForm, SendForm
+from actiontool.forms.letter import MoveCommentForm
 from actiontool.letters.content import compose
 from actiontool.letters.store import letter_values
 from actiontool.mail import confirmation
-from actiontool.web.pages import expired_page, letter_or_404, require_button_token, switching_language
+from actiontool.meetings import comments
+from actiontool.models import CommentStatus
+from actiontool.web.pages import (
+    expired_page,
+    letter_or_404,
+    letter_page,
+    meeting_context,
+    open_meeting,
+    require_button_token,
+    switching_language,
+)
 
 bp = Blueprint("email", __name__)
 
@@ -30,6 +41,12 @@ def _messages():
         confirmation.OFFICIAL_CHANGED: _(
             "The official you wrote to no longer holds this office, so this letter cannot be sent. "
             "Please write a new letter: it will go to whoever holds the office now."),
+        confirmation.MEETING_CLOSED: _(
+            "That meeting stopped taking written comment a moment ago, so nothing was sent yet. "
+            "Please check the choices below and press the button again."),
+        confirmation.NO_SUCH_ITEM: _(
+            "That agenda item is no longer on the meeting's agenda. Please choose again."),
+        confirmation.NOT_MOVABLE: _("This comment cannot be moved to another meeting."),
     }
 
 
@@ -40,33 +57,46 @@ def _already_notice(letter):
     return None
 
 
-def render_status(letter, notice=None, status_code=200):
-    return render_template("status.html", letter=letter, notice=notice,
-                           resend_form=ButtonForm()), status_code
+def render_status(letter, notice=None, status_code=200, move_form=None):
+    """The status page: the letter's state, and its public comment's and reminder's, with the way to send a
+    comment that missed its meeting to the next one."""
+    extras = comments.comment_values(letter["id"])
+    comment, context = extras["comment"], {"meeting": None}
+    if comment and comment["status"] in CommentStatus.NOT_SENT and letter["confirmed_at"]:
+        move_form = move_form or MoveCommentForm()
+        context = dict(meeting_context(open_meeting(after=comment["meeting"]["id"]), move_form), move_form=move_form)
+    return render_template("status.html", letter=letter, notice=notice, resend_form=ButtonForm(),
+                           **extras, **context), status_code
 
 
 @bp.post("/letters/<token>/send")
 def send(token):
-    """Save the email choices and send the supporter a confirmation link."""
+    """Save the email choices (and the public comment or reminder asked for) and send the supporter a
+    confirmation link."""
     letter = letter_or_404(token)
     form = SendForm()
     if switching_language():
         # The language button: the same page in the other language, with what was typed.
-        return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form)
+        return letter_page(letter, form)
+    chosen = form.meeting_request()
+    meeting = open_meeting()
+    meeting_context(meeting, form)
+    if chosen and (meeting is None or meeting["id"] != chosen["meeting_id"]):
+        # The page offered a meeting that has stopped taking comment since: show what is open now.
+        return letter_page(letter, form, notice=_messages()[confirmation.MEETING_CLOSED], status=409)
     if not form.validate():
-        return render_template("letter.html", letter=letter, letter_html=compose(letter),
-                               send_form=form), 422
+        return letter_page(letter, form, status=422)
     if form.website.data:
         # A bot filled the hidden field: say what a person would see, and do nothing.
         return render_template("check_email.html", letter=letter)
     outcome = confirmation.request_email_delivery(
-        token, form.email.data, form.wants_copy.data, form.opt_in.data)
+        token, form.email.data, form.wants_copy.data, form.opt_in.data, form.meeting_request())
     if outcome.code == confirmation.OK:
-        return render_template("check_email.html", letter=letter_values(token))
+        return render_template("check_email.html", letter=letter_values(token),
+                               **comments.comment_values(letter["id"]))
     if outcome.code == confirmation.ALREADY:
         return render_status(letter_values(token))
-    return render_template("letter.html", letter=letter, letter_html=compose(letter),
-                           send_form=form, notice=_messages()[outcome.code]), 422
+    return letter_page(letter, form, notice=_messages()[outcome.code], status=422)
 
 
 @bp.errorhandler(CSRFError)
@@ -78,10 +108,9 @@ def send_form_expired(error):
         letter = letter_or_404(request.view_args["token"])
     except HTTPException as missing:  # no such letter: its own translated page
         return current_app.handle_user_exception(missing)
-    form = SendForm()
-    return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form,
-                           notice=_("This page was open for a while, so for your safety please check "
-                                    "your details and press the button again.")), 400
+    return letter_page(letter, SendForm(), notice=_(
+        "This page was open for a while, so for your safety please check your details and press the button "
+        "again."), status=400)
 
 
 @bp.get("/letters/<token>/status")
@@ -133,6 +162,25 @@ def confirm(signed):
         return redirect(url_for("supporter.thanks", token=token))
     return render_status(letter, _messages()[outcome.code],
                          429 if outcome.code == confirmation.DAILY_LIMIT else 200)
+
+
+@bp.post("/letters/<token>/comment")
+def move_comment(token):
+    """Send a public comment that missed its meeting to the next meeting instead."""
+    letter = letter_or_404(token)
+    form = MoveCommentForm()
+    comment = comments.comment_values(letter["id"])["comment"]
+    chosen = form.meeting.data
+    meeting = open_meeting(after=comment["meeting"]["id"]) if comment else None
+    meeting_context(meeting, form)
+    if meeting is None or chosen != str(meeting["id"]):
+        return render_status(letter, _messages()[confirmation.MEETING_CLOSED], 409)
+    if not form.validate():
+        return render_status(letter, status_code=422, move_form=form)
+    outcome = confirmation.move_comment(token, int(form.meeting.data), form.agenda_item.data)
+    if outcome.code != confirmation.OK:
+        return render_status(letter_values(token), _messages()[outcome.code], 409)
+    return redirect(url_for("email.status", token=token))
 
 
 def init_app(app):

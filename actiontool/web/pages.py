@@ -10,7 +10,9 @@ from actiontool import lookup
 from actiontool.canvassing import events
 from actiontool.forms import ButtonForm
 from actiontool.i18n import LANGUAGES, current_language
+from actiontool.letters.content import compose
 from actiontool.letters.store import letter_values
+from actiontool.meetings import schedule
 from actiontool.roster import areas
 
 # Lookup outcomes after which the supporter may pick the district by hand.
@@ -44,6 +46,27 @@ def district_choice_context(form, choose=False):
     if not (choose or form.district.data):
         return {}
     return {"district_choices": areas.district_choices(current_language())}
+
+
+def open_meeting(after=None):
+    """The meeting supporters are offered now (the soonest still taking written comment), or None."""
+    return schedule.next_open_meeting(current_app.config["COMMENT_MARGIN_MINUTES"], after=after)
+
+
+def meeting_context(meeting, form):
+    """What a page needs to offer `meeting` on `form` (a SendForm or MoveCommentForm): its items as choices."""
+    if meeting is None:
+        return {"meeting": None}
+    language = current_language()
+    form.offer(meeting, language, _("Any King County matter (open public comment)"))
+    return {"meeting": meeting, "meeting_when": schedule.when_text(meeting, language)}
+
+
+def letter_page(letter, form, notice=None, status=200):
+    """The letter's preview with the form to send it (and the meeting taking comment, if any)."""
+    context = meeting_context(open_meeting(), form) if letter["status"] == "written" else {"meeting": None}
+    return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form,
+                           notice=notice, **context), status
 
 
 def letter_or_404(token):

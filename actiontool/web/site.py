@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from actiontool.i18n import current_language
+from actiontool.meetings.schedule import when_text
 from actiontool.models import DATABASE_AWAY, discard_failed_transaction
 from actiontool.officials import title_in_sentence
 from actiontool.web.pages import error_page, expired_page
@@ -19,10 +20,16 @@ def title_for_sentence(recipient):
     return title_in_sentence(recipient["title"][language], language)
 
 
+def meeting_when(meeting):
+    """A meeting's day, start and cut-off (meetings.schedule.when_text) in the page's language."""
+    return when_text(meeting, current_language())
+
+
 def init_app(app):
     """CSRF protection, privacy headers and translated error pages, for every page."""
     csrf.init_app(app)
     app.add_template_filter(title_for_sentence)
+    app.add_template_filter(meeting_when)
 
     @app.after_request
     def privacy_headers(response):
@@ -36,7 +43,7 @@ def init_app(app):
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
         if request.endpoint in ("supporter.letter", "supporter.letter_as_pdf", "supporter.write", "supporter.thanks") \
-                or request.blueprint in ("email", "staff", "events", "prints", "api", "areas"):
+                or request.blueprint in ("email", "staff", "events", "prints", "api", "areas", "meetings"):
             response.headers["Cache-Control"] = "no-store"
         if app.config["BASE_URL"].startswith("https:"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
