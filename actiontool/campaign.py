@@ -33,6 +33,9 @@ SETTINGS = {
     # What a supporter's share message says before the link; empty: the built-in sentence.
     "CAMPAIGN_SHARE_TEXT_EN": "",
     "CAMPAIGN_SHARE_TEXT_ES": "",
+    # Whether an event's print run adds, for each signer, a copy of their letter to the County Executive (who
+    # has no public email): true or false.
+    "CAMPAIGN_PACKETS_INCLUDE_EXECUTIVE": False,
 }
 
 LOGO_TYPES = {".png", ".svg", ".jpg", ".jpeg", ".webp"}
@@ -59,6 +62,7 @@ class Campaign:
     next_step_url: str
     next_step_text: dict
     share_text: dict
+    packets_include_executive: bool
 
     @property
     def logo_type(self):
@@ -94,7 +98,22 @@ def load(config, instance_path):
                         "es": str(config["CAMPAIGN_NEXT_STEP_TEXT_ES"]).strip()},
         share_text={"en": str(config["CAMPAIGN_SHARE_TEXT_EN"]).strip(),
                     "es": str(config["CAMPAIGN_SHARE_TEXT_ES"]).strip()},
+        packets_include_executive=_yes_or_no(config["CAMPAIGN_PACKETS_INCLUDE_EXECUTIVE"],
+                                             "CAMPAIGN_PACKETS_INCLUDE_EXECUTIVE"),
     )
+
+
+def _yes_or_no(value, key):
+    """A true/false setting: true or false in settings.toml; "true", "false", "1" or "0" in the environment
+    (which Flask reads as JSON: true, false, 1, 0). Anything else ("yes", "2", "") is refused, not guessed."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ("true", "1"):
+        return True
+    if word in ("false", "0"):
+        return False
+    raise CampaignSettingError(f"{key} must be true or false, not {value!r}")
 
 
 def _email(value, key):

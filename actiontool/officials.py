@@ -28,6 +28,16 @@ def councilmember_for(district):
     )
 
 
+# The County Executive's office, as the roster names it. The Executive has no public email: letters to them
+# are printed (a supporter's own copy, a copy in each canvasser's packet when the campaign asks for it).
+EXECUTIVE = "executive"
+
+
+def executive():
+    """The roster's County Executive (an Official), or None when the roster has none."""
+    return db.session.scalar(db.select(Official).where(Official.office == EXECUTIVE).order_by(Official.id).limit(1))
+
+
 def holder_of(recipient):
     """Whoever holds the office a letter's recipient held (an Official), or None when nobody does."""
     return db.session.scalar(db.select(Official).where(

@@ -15,7 +15,16 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, or_
 
 from actiontool.letters.content import local_date, start_of_local_day
-from actiontool.models import Letter, LetterStatus, db, utcnow
+from actiontool.models import CommentStatus, Letter, LetterStatus, PublicComment, db, utcnow
+
+# Channels a letter also goes out by, beside the letter to the supporter's own official: each is a table of
+# its own rows, one per letter, counted by its own states in this order. Their rows stay when retention
+# removes the supporter's details (it blanks the letter, never deletes it), so their counts survive too.
+# Another channel (whole-council letters, say) is one more entry here and its labels on the dashboard.
+CHANNELS = {
+    "public_comment": (PublicComment, (CommentStatus.REQUESTED, CommentStatus.QUEUED, CommentStatus.SENT,
+                                       CommentStatus.LATE, CommentStatus.FAILED, CommentStatus.CANCELLED)),
+}
 
 EMAIL_STATUSES = (LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED, LetterStatus.SENT,
                   LetterStatus.FAILED, LetterStatus.HELD, LetterStatus.CANCELLED)
@@ -33,9 +42,16 @@ def _count_by(column):
     return {str(key): count for key, count in rows}
 
 
+def channel_counts(model, statuses):
+    """One channel's rows counted: {"total": n, "by_status": {status: n}} with every status in `statuses`."""
+    rows = db.session.execute(db.select(model.status, func.count(model.id)).group_by(model.status)).all()
+    found = {str(status): count for status, count in rows}
+    return {"total": sum(found.values()), "by_status": {status: found.get(status, 0) for status in statuses}}
+
+
 def summary(days=30, today=None):
     """Plain counts: by district, language, channel, status, and per day for the last `days` days (days on
-    King County's calendar, as letters are dated)."""
+    King County's calendar, as letters are dated); and each of CHANNELS counted by its own states."""
     today = today or local_date(utcnow())
     by_status = _count_by(Letter.status)
     by_channel = {"email": 0, "pdf": 0, "event": 0}
@@ -57,6 +73,7 @@ def summary(days=30, today=None):
             LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED, LetterStatus.SENT,
             LetterStatus.FAILED, LetterStatus.HELD)},
         "per_day": sorted(per_day.items()),
+        "channels": {name: channel_counts(model, statuses) for name, (model, statuses) in CHANNELS.items()},
     }
 
 
@@ -118,14 +135,21 @@ def safe_csv(header, rows, quote_all=False):
 
 
 def letters_csv():
-    """Every letter without anything that identifies the supporter (no name, email or address)."""
-    letters = db.session.scalars(db.select(Letter).order_by(Letter.created_at))
+    """Every letter without anything that identifies the supporter (no name, email or address); each of
+    CHANNELS is one more column: the state of the letter's row there ("" when it has none)."""
+    models = [model for model, _statuses in CHANNELS.values()]
+    query = db.select(Letter, *(model.status for model in models))
+    for model in models:
+        query = query.outerjoin(model, model.letter_id == Letter.id)
+    rows = db.session.execute(query.order_by(Letter.created_at, Letter.id))
     return safe_csv(
-        ["created_on", "district", "official", "language", "channel", "status", "confirmed_on", "sent_on"],
+        ["created_on", "district", "official", "language", "channel", "status", "confirmed_on", "sent_on",
+         *CHANNELS],
         ([letter.created_at.date().isoformat(), letter.district, letter.recipient["name"], letter.language,
           channel_of(letter.status, letter.event_id), letter.status,
           letter.confirmed_at.date().isoformat() if letter.confirmed_at else "",
-          letter.sent_at.date().isoformat() if letter.sent_at else ""] for letter in letters))
+          letter.sent_at.date().isoformat() if letter.sent_at else "", *(state or "" for state in states)]
+         for letter, *states in rows))
 
 
 def opt_ins_csv():

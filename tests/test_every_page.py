@@ -67,6 +67,7 @@ NOT_PAGES = {
     "static": "files (CSS, JavaScript, fonts): their bytes are counted in each public page's weight",
     "identity.colours": "the campaign's colours, a stylesheet (counted in each public page's weight)",
     "identity.logo": "an image file",
+    "supporter.executive_letter_as_pdf": "a PDF download (the same letter, to the County Executive)",
     "api.lookup_address": "JSON for scripts, not a page",
     "prints.print_job_json": "JSON polled by the print progress page",
     "supporter.letter_as_pdf": "a PDF download (rendered to pdf-letter-*.png with ACTIONTOOL_SCREENSHOTS)",

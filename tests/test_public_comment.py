@@ -19,8 +19,16 @@ from actiontool.models import (
     PublicComment,
     db,
 )
-from tests.helpers import ask_to_email, confirm, confirmation_link, csrf_token, letter_token, run_worker
-from tests.helpers import submit_letter, text
+from tests.helpers import (
+    ask_to_email,
+    confirm,
+    confirmation_link,
+    csrf_token,
+    letter_token,
+    run_worker,
+    submit_letter,
+    text,
+)
 
 CLERK = "clerk@council.example"
 COMMITTEE = "lawjustice@council.example"

@@ -9,9 +9,10 @@ import datetime as dt
 
 from actiontool.canvassing import sheets
 from actiontool.letters.content import start_of_local_day
-from actiontool.letters.store import letter_dict, new_letter
+from actiontool.letters.store import letter_dict, new_letter, readdressed
 from actiontool.mail import outbox
 from actiontool.models import Event, Letter, LetterStatus, Official, SheetRow, db, utcnow
+from actiontool.officials import executive, recipient_snapshot
 
 
 def create_event(name, date, place, author):
@@ -27,8 +28,10 @@ def event_values(event_id):
         return None
     count = db.session.scalar(db.select(db.func.count(Letter.id)).where(Letter.event_id == event_id))
     to_fix = db.session.scalar(db.select(db.func.count(SheetRow.id)).where(SheetRow.event_id == event_id))
+    # The Executive, whom a print run may also address (see event_packet), as the event page names them.
+    official = executive()
     return {"id": event.id, "name": event.name, "date": event.date, "place": event.place, "letters": count,
-            "to_fix": to_fix}
+            "to_fix": to_fix, "executive": recipient_snapshot(official) if official else None}
 
 
 def recent_events(limit=50):
@@ -142,6 +145,20 @@ def event_letters(event_id, offset=0, limit=None, newest_first=False):
     letters = db.session.scalars(db.select(Letter).where(Letter.event_id == event_id, Letter.purged_at.is_(None))
                                  .order_by(order).offset(offset).limit(limit))
     return [letter_dict(letter) for letter in letters]
+
+
+def event_packet(event_id, include_executive):
+    """What an event's print run prints: every signer's letter and, when the campaign includes the County
+    Executive (who has no public email) and the roster has one, a copy of each addressed to the Executive.
+
+    The copies are filed under no district (letters.store.readdressed), so delivery order puts them after
+    the council districts' letters, under a cover sheet of their own.
+    """
+    letters = event_letters(event_id)
+    official = executive() if include_executive else None
+    if official is None:
+        return letters
+    return letters + [readdressed(letter, official) for letter in letters]
 
 
 def letters_to_office(office, district, since, until):

@@ -3,7 +3,7 @@
 import secrets
 
 from actiontool.models import Letter, LetterStatus, db
-from actiontool.officials import recipient_snapshot
+from actiontool.officials import executive, recipient_snapshot
 
 
 def new_letter(values, official, district, ui_language, event_id=None):
@@ -67,3 +67,20 @@ def letter_dict(letter):
         "sent_at": letter.sent_at,
         "purged_at": letter.purged_at,
     }
+
+
+def readdressed(letter, official):
+    """The same letter (sender, note, language(s), date) addressed to another official, as a plain dict like
+    letter_dict's. It is a copy to print, never stored: the supporter's letter stays the one they wrote.
+
+    It is filed under its recipient's district, where print runs sort and group letters: a county-wide
+    office has none, so its copies come after the council districts' letters, under their own cover sheet.
+    """
+    recipient = recipient_snapshot(official)
+    return dict(letter, recipient=recipient, district=recipient["district"])
+
+
+def to_executive(letter):
+    """`letter` (a plain dict) readdressed to the County Executive, or None when the roster has no Executive."""
+    official = executive()
+    return None if official is None else readdressed(letter, official)

@@ -36,6 +36,7 @@ LIMITS = {
     "email.confirm": (submissions, ["POST"]),
     # Each PDF costs a core for a moment: a reader downloads theirs a few times, not hundreds.
     "supporter.letter_as_pdf": (submissions, None),
+    "supporter.executive_letter_as_pdf": (submissions, None),
 }
 
 

@@ -42,7 +42,8 @@ def init_app(app):
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
-        if request.endpoint in ("supporter.letter", "supporter.letter_as_pdf", "supporter.write", "supporter.thanks") \
+        if request.endpoint in ("supporter.letter", "supporter.letter_as_pdf", "supporter.write", "supporter.thanks",
+                                "supporter.executive_letter_as_pdf") \
                 or request.blueprint in ("email", "staff", "events", "prints", "api", "areas", "meetings"):
             response.headers["Cache-Control"] = "no-store"
         if app.config["BASE_URL"].startswith("https:"):

@@ -18,12 +18,14 @@ from actiontool import lookup
 from actiontool.forms import LetterForm, SendForm
 from actiontool.i18n import current_language
 from actiontool.letters.content import compose, default_letter_language
-from actiontool.letters.store import save_letter
+from actiontool.letters.store import save_letter, to_executive
 from actiontool.printing.pdf import letter_pdf
 from actiontool.web.pages import (
     district_choice_context,
+    error_page,
     expired_page,
     letter_or_404,
+    letter_page,
     lookup_failed_context,
     switching_language,
 )
@@ -78,8 +80,7 @@ def _lookup_failed(form, failure):
 def letter(token):
     """The preview: exactly the text the official will receive."""
     letter = letter_or_404(token)
-    form = SendForm(email=letter["email"] or None)
-    return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form)
+    return letter_page(letter, SendForm(email=letter["email"] or None))
 
 
 @bp.get("/letters/<token>/thanks")
@@ -87,7 +88,9 @@ def thanks(token):
     """After sending or printing: thank you, what happens next, and the tool to share (never the letter)."""
     letter = letter_or_404(token)
     share_url = current_app.config["BASE_URL"].rstrip("/") + url_for("supporter.index", lang=current_language())
-    return render_template("thanks.html", letter=letter, share=share_links(share_url))
+    executive = to_executive(letter)
+    return render_template("thanks.html", letter=letter, share=share_links(share_url),
+                           executive=executive["recipient"] if executive else None)
 
 
 def share_links(url):
@@ -115,6 +118,21 @@ def letter_as_pdf(token):
     response.headers["Content-Type"] = "application/pdf"
     filename = f"letter-king-county-district-{letter['district']}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.get("/letters/<token>/executive.pdf")
+def executive_letter_as_pdf(token):
+    """The same letter addressed to the County Executive, who has no public email, to print and mail."""
+    letter = letter_or_404(token)
+    copy = to_executive(letter)
+    if copy is None:
+        return error_page(404, _("No letter to the County Executive"), _(
+            "Our list of officials has no County Executive right now, so there is no letter to print for "
+            "that office. Your letter to your councilmember is not affected."))
+    response = make_response(letter_pdf(copy, compose(copy)))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = 'inline; filename="letter-king-county-executive.pdf"'
     return response
 
 
