@@ -38,6 +38,12 @@ def executive():
     return db.session.scalar(db.select(Official).where(Official.office == EXECUTIVE).order_by(Official.id).limit(1))
 
 
+def councilmembers():
+    """Every councilmember in the roster (a vacant district has none), in district order."""
+    members = db.session.scalars(db.select(Official).where(Official.office == "councilmember")).all()
+    return sorted(members, key=lambda official: int(official.district or 99))
+
+
 def holder_of(recipient):
     """Whoever holds the office a letter's recipient held (an Official), or None when nobody does."""
     return db.session.scalar(db.select(Official).where(

@@ -23,7 +23,11 @@ from actiontool.models import CommentStatus, Letter, LetterStatus, PublicComment
 # Another channel (whole-council letters, say) is one more entry here and its labels on the dashboard.
 CHANNELS = {
     "public_comment": (PublicComment, (CommentStatus.REQUESTED, CommentStatus.QUEUED, CommentStatus.SENT,
-                                       CommentStatus.LATE, CommentStatus.FAILED, CommentStatus.CANCELLED)),
+                                       CommentStatus.LATE, CommentStatus.FAILED, CommentStatus.CANCELLED), None),
+    # Each member's copy of a letter to the whole council (the supporter's own member's included).
+    "whole_council": (Letter, (LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED,
+                               LetterStatus.SENT, LetterStatus.FAILED, LetterStatus.HELD, LetterStatus.CANCELLED),
+                      Letter.group_id.is_not(None)),
 }
 
 EMAIL_STATUSES = (LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED, LetterStatus.SENT,
@@ -42,9 +46,11 @@ def _count_by(column):
     return {str(key): count for key, count in rows}
 
 
-def channel_counts(model, statuses):
-    """One channel's rows counted: {"total": n, "by_status": {status: n}} with every status in `statuses`."""
-    rows = db.session.execute(db.select(model.status, func.count(model.id)).group_by(model.status)).all()
+def channel_counts(model, statuses, where=None):
+    """One channel's rows (those `where` selects) counted: {"total": n, "by_status": {status: n}} with every
+    status in `statuses`."""
+    query = db.select(model.status, func.count(model.id)).group_by(model.status)
+    rows = db.session.execute(query if where is None else query.where(where)).all()
     found = {str(status): count for status, count in rows}
     return {"total": sum(found.values()), "by_status": {status: found.get(status, 0) for status in statuses}}
 
@@ -73,7 +79,7 @@ def summary(days=30, today=None):
             LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED, LetterStatus.SENT,
             LetterStatus.FAILED, LetterStatus.HELD)},
         "per_day": sorted(per_day.items()),
-        "channels": {name: channel_counts(model, statuses) for name, (model, statuses) in CHANNELS.items()},
+        "channels": {name: channel_counts(*channel) for name, channel in CHANNELS.items()},
     }
 
 
@@ -135,21 +141,21 @@ def safe_csv(header, rows, quote_all=False):
 
 
 def letters_csv():
-    """Every letter without anything that identifies the supporter (no name, email or address); each of
-    CHANNELS is one more column: the state of the letter's row there ("" when it has none)."""
-    models = [model for model, _statuses in CHANNELS.values()]
-    query = db.select(Letter, *(model.status for model in models))
-    for model in models:
-        query = query.outerjoin(model, model.letter_id == Letter.id)
-    rows = db.session.execute(query.order_by(Letter.created_at, Letter.id))
+    """Every letter without anything that identifies the supporter (no name, email or address), with the state
+    of its public comment ("" when it has none) and whether it was one member's copy of a letter to the whole
+    council."""
+    rows = db.session.execute(db.select(Letter, PublicComment.status)
+                              .outerjoin(PublicComment, PublicComment.letter_id == Letter.id)
+                              .order_by(Letter.created_at, Letter.id))
     return safe_csv(
         ["created_on", "district", "official", "language", "channel", "status", "confirmed_on", "sent_on",
-         *CHANNELS],
+         "public_comment", "whole_council"],
         ([letter.created_at.date().isoformat(), letter.district, letter.recipient["name"], letter.language,
           channel_of(letter.status, letter.event_id), letter.status,
           letter.confirmed_at.date().isoformat() if letter.confirmed_at else "",
-          letter.sent_at.date().isoformat() if letter.sent_at else "", *(state or "" for state in states)]
-         for letter, *states in rows))
+          letter.sent_at.date().isoformat() if letter.sent_at else "", comment or "",
+          "yes" if letter.group_id is not None else ""]
+         for letter, comment in rows))
 
 
 def opt_ins_csv():

@@ -78,7 +78,7 @@ def test_the_letters_csv_says_which_letters_also_went_as_public_comment_and_how_
     letters_with_comments(app, client)
     header, rows = letters_csv(staff)
     assert header == ["created_on", "district", "official", "language", "channel", "status", "confirmed_on",
-                      "sent_on", "public_comment"]
+                      "sent_on", "public_comment", "whole_council"]
     assert [row["public_comment"] for row in rows] == ["sent", "sent", "late", "queued", ""]
     assert all(row["channel"] == "email" and row["status"] == "sent" for row in rows)
 

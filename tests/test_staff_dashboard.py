@@ -77,7 +77,8 @@ def test_letters_csv_has_no_names_emails_or_addresses(app, client, runner):
     write_letters(client)
     text = signed_in(app, runner).get("/staff/letters.csv").get_data(as_text=True)
     lines = text.splitlines()
-    assert lines[0] == "created_on,district,official,language,channel,status,confirmed_on,sent_on,public_comment"
+    assert lines[0] == ("created_on,district,official,language,channel,status,confirmed_on,sent_on,"
+                        "public_comment,whole_council")
     assert len(lines) == 4
     for secret in ("José", "Núñez", "ana@example.org", "Main St", "98104", "Nota"):
         assert secret not in text

@@ -6,6 +6,8 @@ made: letter tokens in each state, emailed confirmation links, the event, its ro
 The tab already speaks `lang` (chosen by the language switch or ?lang= at sign-in, and remembered).
 """
 
+import datetime as dt
+
 from tests.helpers import HOME, PIERCE, ROSTER, TWO_DISTRICTS, UNKNOWN, replace_field
 
 SUBMIT = "main form button[type=submit]"
@@ -152,6 +154,41 @@ def _roster_check_result(tab, world, lang):
     tab.wait_for_load_state()
 
 
+def _meeting(tab, world):
+    """The tour's meeting, with one agenda item: added through the staff pages the first time it is needed."""
+    if "meeting" not in world:
+        day = dt.date.today() + dt.timedelta(days=14)
+        while day.weekday() != 1 or 22 <= day.day <= 28:  # an ordinary Tuesday
+            day += dt.timedelta(days=1)
+        tab.goto("/staff/meetings/new")
+        tab.locator("#date").fill(day.isoformat())
+        tab.locator("#comment_email").fill("clerk@kingcounty.gov")
+        tab.locator("#place").fill("516 3rd Ave, Room 1001, Seattle")
+        tab.locator("#agenda_url").fill("https://kingcounty.gov/council/agenda")
+        tab.locator(SUBMIT).click()
+        tab.wait_for_url("**/staff/meetings/*?done=created")
+        world["meeting"] = tab.url.split("?")[0].split("/staff/meetings/")[1]
+        tab.locator("#file_number").fill("2025-0216")
+        tab.locator("#title_en").fill("An ordinance on ICE detainers")
+        tab.locator("#title_es").fill("Una ordenanza sobre las retenciones de ICE")
+        tab.locator("form[action$='/items'] button[type=submit]").click()
+        tab.wait_for_url("**done=item_added*")
+        world["agenda_item"] = tab.locator("a[href*='/items/'][href$='/edit']").first.get_attribute("href")
+    return f"/staff/meetings/{world['meeting']}"
+
+
+def _meeting_new_errors(tab, world, lang):
+    tab.goto("/staff/meetings/new")
+    tab.locator("#date").fill("2020-01-07")
+    tab.locator(SUBMIT).click()
+    tab.locator(".field-errors").first.wait_for()
+
+
+def _meeting_item_edit(tab, world, lang):
+    _meeting(tab, world)
+    tab.goto(world["agenda_item"])
+
+
 STAFF_PAGES = {
     "dashboard": lambda tab, world, lang: tab.goto("/staff/"),
     "districts": lambda tab, world, lang: tab.goto("/staff/districts"),
@@ -176,6 +213,13 @@ STAFF_PAGES = {
     "print-delivery-packet": lambda tab, world, lang: tab.goto("/staff/print/packet"),
     "print-job-ready": lambda tab, world, lang: tab.goto(f"/staff/prints/{world['packet_job']}"),
     "print-pdf-gone-410": lambda tab, world, lang: tab.goto(f"/staff/prints/{world['event_job']}.pdf"),
+    "meetings": lambda tab, world, lang: (_meeting(tab, world), tab.goto("/staff/meetings/")),
+    "meeting-new": lambda tab, world, lang: tab.goto("/staff/meetings/new"),
+    "meeting-new-errors": _meeting_new_errors,
+    "meeting": lambda tab, world, lang: tab.goto(_meeting(tab, world)),
+    "meeting-edit": lambda tab, world, lang: tab.goto(_meeting(tab, world) + "/edit"),
+    "meeting-cancel": lambda tab, world, lang: tab.goto(_meeting(tab, world) + "/cancel"),
+    "meeting-item-edit": _meeting_item_edit,
 }
 
 CANVASSER_PAGES = {

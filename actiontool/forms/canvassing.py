@@ -34,6 +34,8 @@ class EventSignerForm(LetterForm):
     """One signer at an event: the letter form, plus their agreement to have it emailed."""
 
     email_it = BooleanField(_l("The signer agrees that we also email the letter"))
+    # Event letters go to the signer's own councilmember (and, when the campaign says so, the Executive).
+    recipients = None
     phone = TelField(
         _l("Phone (optional, printed under the address so the office can call back)"),
         filters=[strip_spaces],

@@ -18,6 +18,9 @@ from actiontool.i18n import lazy_gettext as _l
 from actiontool.letters.content import NOTE_MAX_LENGTH
 from actiontool.models import PublicComment
 
+# Who a letter from the public form goes to.
+MY_MEMBER, WHOLE_COUNCIL = "mine", "council"
+
 
 class AddressForm(Form):
     """A home address in Washington State (the API's lookup takes just this)."""
@@ -77,6 +80,15 @@ class LetterForm(AddressForm):
             SelectChoice("both", _l("Spanish and English")),
         ],
         validators=[DataRequired(_l("Please choose the letter's language."))],
+    )
+    recipients = RadioField(
+        _l("Who should receive it?"),
+        choices=[
+            SelectChoice(MY_MEMBER, _l("My own councilmember")),
+            SelectChoice(WHOLE_COUNCIL, _l("All nine councilmembers (each gets their own copy)")),
+        ],
+        default=MY_MEMBER,
+        validators=[DataRequired(_l("Please choose who should receive your letter."))],
     )
     district = SelectField(_l("Your council district"), choices=DISTRICT_CHOICES,
                            validators=[Optional()])

@@ -81,6 +81,9 @@ def compose(letter):
     context = {
         "languages": languages,
         "blank": bool(letter.get("blank")),
+        # To every councilmember: "you represent me" only in the copy to the writer's own member.
+        "whole_council": bool(letter.get("whole_council")),
+        "writer_district": letter.get("district", ""),
         "district": recipient["district"],
         "recipient_names_council": names_the_council(recipient["postal_address_lines"]),
         "sender": {

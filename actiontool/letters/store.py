@@ -3,10 +3,10 @@
 import secrets
 
 from actiontool.models import Letter, LetterStatus, db
-from actiontool.officials import executive, recipient_snapshot
+from actiontool.officials import councilmembers, executive, recipient_snapshot
 
 
-def new_letter(values, official, district, ui_language, event_id=None):
+def new_letter(values, official, district, ui_language, event_id=None, group_id=None):
     """A new letter to `official`, from a signer form's values, added to the caller's transaction (the
     caller commits). Every letter is made here: on the public form, at an event, from a sign-up sheet."""
     letter = Letter(
@@ -24,6 +24,7 @@ def new_letter(values, official, district, ui_language, event_id=None):
         language=values["letter_language"],
         ui_language=ui_language,
         event_id=event_id,
+        group_id=group_id,
         status=LetterStatus.WRITTEN,
     )
     db.session.add(letter)
@@ -35,6 +36,36 @@ def save_letter(values, official, district, ui_language):
     letter = new_letter(values, official, district, ui_language)
     db.session.commit()
     return letter.token
+
+
+def save_letters_to_council(values, own_official, district, ui_language):
+    """Store a supporter's letter to every councilmember: their own member's letter leads the group (its token
+    is the supporter's), and each other member gets a copy addressed to them. Returns the lead's token."""
+    lead = new_letter(values, own_official, district, ui_language)
+    db.session.flush()
+    lead.group_id = lead.id
+    for member in councilmembers():
+        if member.id != own_official.id:
+            new_letter(values, member, district, ui_language, group_id=lead.id)
+    db.session.commit()
+    return lead.token
+
+
+def group_of(letter):
+    """Every Letter row of `letter`'s group (the lead first, then by the member's district), or [letter]."""
+    if letter.group_id is None:
+        return [letter]
+    rows = db.session.scalars(db.select(Letter).where(Letter.group_id == letter.group_id)).all()
+    return sorted(rows, key=lambda row: (row.id != row.group_id, int(row.recipient["district"] or 99)))
+
+
+def group_values(token):
+    """The letters of the group `token` leads, as plain dicts in delivery order (by district), or None."""
+    letter = db.session.scalar(db.select(Letter).where(Letter.token == token))
+    if letter is None:
+        return None
+    return sorted((letter_dict(row) for row in group_of(letter)),
+                  key=lambda row: int(row["recipient"]["district"] or 99))
 
 
 def letter_values(token):
@@ -66,6 +97,9 @@ def letter_dict(letter):
         "confirmed_at": letter.confirmed_at,
         "sent_at": letter.sent_at,
         "purged_at": letter.purged_at,
+        # Written to all nine councilmembers (this is one member's copy, or the supporter's own letter).
+        "whole_council": letter.group_id is not None,
+        "leads_group": letter.group_id is not None and letter.group_id == letter.id,
     }
 
 

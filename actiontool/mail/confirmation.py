@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired
 
+from actiontool.letters.store import group_of
 from actiontool.mail import outbox
 from actiontool.mail.links import serializer
 from actiontool.meetings import comments
@@ -128,6 +129,12 @@ def request_email_delivery(token, email, wants_copy, opt_in, meeting=None):
                  email=email, wants_copy=wants_copy, opt_in=opt_in):
         db.session.rollback()
         return Outcome(ALREADY, token)
+    for copy in group_of(letter)[1:]:
+        # A letter to the whole council: each member's copy waits for the same confirmation (a member with
+        # no email, or who has left since, keeps theirs to print).
+        if copy.status == LetterStatus.WRITTEN and copy.recipient.get("email") \
+                and same_official(copy.recipient, copy.official):
+            _move(copy, LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION, email=email)
     outbox.enqueue(letter, outbox.CONFIRMATION)
     db.session.commit()
     return Outcome(OK, token)
@@ -145,11 +152,8 @@ def resend_confirmation(token):
     return Outcome(OK, token)
 
 
-def confirm(token):
-    """Confirm a letter: queue it for its official. Confirming twice changes nothing."""
-    letter, refused = _letter_with_status(token, LetterStatus.AWAITING_CONFIRMATION)
-    if refused:
-        return refused
+def _sent_today(letter):
+    """Whether this letter's inbox already had a letter confirmed to the same official in the last day."""
     since = utcnow() - dt.timedelta(days=1)
     addresses = db.session.scalars(db.select(Letter.email).where(
         _same_inbox(letter.email),
@@ -158,16 +162,34 @@ def confirm(token):
         Letter.id != letter.id,
     ))
     same_day = sum(inbox_of(address) == inbox_of(letter.email) for address in addresses)
-    if same_day >= int(current_app.config["LETTERS_PER_OFFICIAL_PER_DAY"]):
+    return same_day >= int(current_app.config["LETTERS_PER_OFFICIAL_PER_DAY"])
+
+
+def confirm(token):
+    """Confirm a letter: queue it for its official (to the whole council: each member's copy, except to a
+    member this inbox already wrote to today). Confirming twice changes nothing."""
+    letter, refused = _letter_with_status(token, LetterStatus.AWAITING_CONFIRMATION)
+    if refused:
+        return refused
+    waiting = [row for row in group_of(letter) if row.status == LetterStatus.AWAITING_CONFIRMATION]
+    over_limit = {row.id for row in waiting if _sent_today(row)}
+    if len(over_limit) == len(waiting):
         return Outcome(DAILY_LIMIT, token)
-    if not _move(letter, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED,
-                 confirmed_at=utcnow()):
-        db.session.rollback()
-        return Outcome(ALREADY, token)
-    outbox.enqueue(letter, outbox.TO_OFFICIAL)
-    if letter.wants_copy:
+    now = utcnow()
+    for row in waiting:
+        if row.id in over_limit:
+            moved = _move(row, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.CANCELLED,
+                          failure_reason="daily_limit")
+        else:
+            moved = _move(row, LetterStatus.AWAITING_CONFIRMATION, LetterStatus.QUEUED, confirmed_at=now)
+            if moved:
+                outbox.enqueue(row, outbox.TO_OFFICIAL)
+        if not moved and row.id == letter.id:
+            db.session.rollback()
+            return Outcome(ALREADY, token)
+    if letter.wants_copy and letter.id not in over_limit:
         outbox.enqueue(letter, outbox.COPY_TO_SUPPORTER)
-    decision = comments.on_confirmed(letter, utcnow(), _margin())
+    decision = comments.on_confirmed(letter, now, _margin())
     if decision["comment"]:
         outbox.enqueue(letter, outbox.PUBLIC_COMMENT)
     if decision["reminder_at"]:

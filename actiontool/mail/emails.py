@@ -177,6 +177,7 @@ def to_supporter(kind, letter, letter_html, links, settings, when, serial="", co
         "name": header_text(letter["name"]),
         "official": official_in_text(letter["recipient"]["title"][language], letter["recipient"]["name"], language),
         "letter_text": html_to_text(letter_html),
+        "whole_council": letter.get("whole_council", False),
         "letter_html": letter_html,
         "links": links,
         "campaign": settings["campaign"],
@@ -185,6 +186,8 @@ def to_supporter(kind, letter, letter_html, links, settings, when, serial="", co
     }
     template = "failure" if kind == "failure_notice" else "confirmation"
     with force_locale(language):
+        if context["whole_council"] and kind != "failure_notice":
+            context["official"] = _("the nine members of the King County Council")
         subject = {
             "confirmation": _("Please confirm your letter to %(official)s", official=context["official"]),
             "reminder": _("Reminder: your letter to %(official)s is waiting for you",

@@ -85,6 +85,9 @@ class Letter(db.Model):
     # Letters collected at an event are witnessed by a canvasser: no email confirmation.
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), nullable=True,
                                                  index=True)
+    # A letter to the whole council: every member's copy, and the supporter's own letter (the lead, which
+    # holds the token the supporter's pages and emails use), carry the lead's id. None: one official only.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"), nullable=True, index=True)
     # Set when the retention period removed the supporter's name, email, address and note.
     purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 

@@ -15,7 +15,7 @@ from flask import current_app
 from actiontool.canvassing import events
 from actiontool.models import PrintJob, db, utcnow
 from actiontool.officials import COUNCIL_DISTRICTS, councilmember_for, recipient_snapshot
-from actiontool.printing import batch
+from actiontool.printing import batch, comments
 
 KEEP = dt.timedelta(days=1)
 LEASE = dt.timedelta(minutes=30)
@@ -50,7 +50,7 @@ def job_values(token):
 def letters_for(kind, params):
     """The letters a job prints, as plain dicts."""
     if kind == "event":
-        return events.event_letters(params["event_id"])
+        return events.event_packet(params["event_id"], current_app.extensions["campaign"].packets_include_executive)
     if kind == "blank":
         districts = [params["district"]] if params["district"] != "all" else list(COUNCIL_DISTRICTS)
         letters = []
@@ -63,6 +63,8 @@ def letters_for(kind, params):
     if kind == "packet":
         return events.letters_to_office(params["office"], params["district"],
                                         dt.date.fromisoformat(params["since"]), dt.date.fromisoformat(params["until"]))
+    if kind == "comments":
+        return comments.packet_letters(params["meeting_id"], params.get("item_id"))
     raise ValueError(f"unknown print job kind {kind!r}")
 
 
@@ -110,8 +112,7 @@ def run_next(between_chunks=None):
             if between_chunks and done < total:
                 between_chunks()
 
-        pdf = batch.render_batch(letters, cover_language=job.params.get("cover_language", "en"),
-                                    progress=progress) if letters else b""
+        pdf = _render(job.kind, job.params, letters, progress) if letters else b""
         if letters:
             with open(pdf_path(job.token) + ".tmp", "wb") as out:
                 out.write(pdf)
@@ -123,6 +124,14 @@ def run_next(between_chunks=None):
         job.status, job.error, job.finished_at = PrintJob.FAILED, error.__class__.__name__, utcnow()
     db.session.commit()
     return True
+
+
+def _render(kind, params, letters, progress):
+    """A job's PDF: written public comment for the clerk has its own cover sheet; the others are letters
+    in delivery order with a cover sheet per office."""
+    if kind == "comments":
+        return comments.render_packet(params, letters, progress=progress)
+    return batch.render_batch(letters, cover_language=params.get("cover_language", "en"), progress=progress)
 
 
 def take_pdf(token):

@@ -2,12 +2,24 @@
 
 site.py (CSRF, headers, error pages), identity.py (the campaign's name, colours, logo) and guard.py
 (requests no page can read, registered first by create_app) apply to every page;
-supporter.py, email_pages.py, staff.py, events.py, prints.py and api.py are the pages each audience uses;
-pages.py holds what they share.
+supporter.py, email_pages.py, staff.py, events.py, prints.py and api.py are the pages each audience uses
+(areas.py and meetings.py are more of the staff console's); pages.py holds what they share.
 """
 
 from actiontool.printing import pdf
-from actiontool.web import api, areas, email_pages, events, identity, prints, ratelimit, site, staff, supporter
+from actiontool.web import (
+    api,
+    areas,
+    email_pages,
+    events,
+    identity,
+    meetings,
+    prints,
+    ratelimit,
+    site,
+    staff,
+    supporter,
+)
 
 
 def init_app(app):
@@ -19,6 +31,7 @@ def init_app(app):
     email_pages.init_app(app)
     staff.init_app(app)
     areas.init_app(app)
+    meetings.init_app(app)
     events.init_app(app)
     prints.init_app(app)
     api.init_app(app)

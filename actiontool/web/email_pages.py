@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 from actiontool.forms import ButtonForm, SendForm
 from actiontool.forms.letter import MoveCommentForm
 from actiontool.letters.content import compose
-from actiontool.letters.store import letter_values
+from actiontool.letters.store import group_values, letter_values
 from actiontool.mail import confirmation
 from actiontool.meetings import comments
 from actiontool.models import CommentStatus
@@ -65,7 +65,8 @@ def render_status(letter, notice=None, status_code=200, move_form=None):
     if comment and comment["status"] in CommentStatus.NOT_SENT and letter["confirmed_at"]:
         move_form = move_form or MoveCommentForm()
         context = dict(meeting_context(open_meeting(after=comment["meeting"]["id"]), move_form), move_form=move_form)
-    return render_template("status.html", letter=letter, notice=notice, resend_form=ButtonForm(),
+    group = group_values(letter["token"]) if letter["leads_group"] else None
+    return render_template("status.html", letter=letter, notice=notice, resend_form=ButtonForm(), group=group,
                            **extras, **context), status_code
 
 

@@ -11,7 +11,7 @@ from actiontool.canvassing import events
 from actiontool.forms import ButtonForm
 from actiontool.i18n import LANGUAGES, current_language
 from actiontool.letters.content import compose
-from actiontool.letters.store import letter_values
+from actiontool.letters.store import group_values, letter_values
 from actiontool.meetings import schedule
 from actiontool.roster import areas
 
@@ -65,8 +65,9 @@ def meeting_context(meeting, form):
 def letter_page(letter, form, notice=None, status=200):
     """The letter's preview with the form to send it (and the meeting taking comment, if any)."""
     context = meeting_context(open_meeting(), form) if letter["status"] == "written" else {"meeting": None}
+    group = group_values(letter["token"]) if letter["leads_group"] else None
     return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form,
-                           notice=notice, **context), status
+                           notice=notice, group=group, **context), status
 
 
 def letter_or_404(token):

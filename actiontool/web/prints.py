@@ -80,10 +80,10 @@ def print_job_pdf(token):
 
 
 def _job_or_404(token):
-    """A print job's values; 404 if unknown. A delivery packet (every event letter to one office) is
-    staff's, like the page that makes it: a canvasser gets 403 even holding its link."""
+    """A print job's values; 404 if unknown. A delivery packet (every event letter to one office) and a packet
+    of public comments are staff's, like the pages that make them: a canvasser gets 403 even holding the link."""
     job = jobs.job_values(token) or abort(404)
-    if job["kind"] == "packet" and current_user().role != User.STAFF:
+    if job["kind"] in ("packet", "comments") and current_user().role != User.STAFF:
         abort(403)
     return job
 

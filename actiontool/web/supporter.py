@@ -13,12 +13,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 
 from actiontool import lookup
 from actiontool.forms import LetterForm, SendForm
+from actiontool.forms.letter import WHOLE_COUNCIL
 from actiontool.i18n import current_language
 from actiontool.letters.content import compose, default_letter_language
-from actiontool.letters.store import save_letter, to_executive
+from actiontool.letters.store import group_values, save_letter, save_letters_to_council, to_executive
 from actiontool.printing.pdf import letter_pdf
 from actiontool.web.pages import (
     district_choice_context,
@@ -66,7 +68,10 @@ def write():
     except lookup.LookupFailed as failure:
         return _lookup_failed(form, failure)
 
-    token = save_letter(values, found.official, found.district, current_language())
+    if values["recipients"] == WHOLE_COUNCIL:
+        token = save_letters_to_council(values, found.official, found.district, current_language())
+    else:
+        token = save_letter(values, found.official, found.district, current_language())
     return redirect(url_for("supporter.letter", token=token))
 
 
@@ -112,9 +117,10 @@ def share_links(url):
 
 @bp.get("/letters/<token>.pdf")
 def letter_as_pdf(token):
-    """The letter as a printable US-Letter PDF."""
+    """The letter as a printable US-Letter PDF; to the whole council, one letter per member in district order."""
     letter = letter_or_404(token)
-    response = make_response(letter_pdf(letter, compose(letter)))
+    letters = group_values(token) if letter["leads_group"] else [letter]
+    response = make_response(letter_pdf(letter, Markup("\n").join(compose(each) for each in letters)))
     response.headers["Content-Type"] = "application/pdf"
     filename = f"letter-king-county-district-{letter['district']}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
