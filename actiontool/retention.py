@@ -28,7 +28,7 @@ def purge(config, now=None):
     result = db.session.execute(
         db.update(Letter)
         .where(Letter.created_at < cutoff, Letter.status.in_(DONE), Letter.purged_at.is_(None),
-               db.not_(letters_waiting()))
+               db.not_(letters_waiting(now)))
         .values(name="", email="", phone="", street="", city="", zip="", note="", opt_in=False,
                 purged_at=now))
     db.session.execute(db.delete(MeetingReminder).where(

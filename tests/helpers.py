@@ -2,12 +2,14 @@
 (CSRF token included), signs in and runs the worker."""
 
 import csv
+import datetime as dt
 import html
 import io
 import re
 from pathlib import Path
 
-from actiontool.models import Letter, LetterStatus, OutboxMessage, db
+from actiontool.meetings.schedule import county_moment
+from actiontool.models import AgendaItem, Letter, LetterStatus, Meeting, OutboxMessage, db
 from tests.fakes.census import census_match
 from tests.fakes.geography import OUTSIDE_POINT, district_center
 
@@ -64,9 +66,12 @@ def letter_token(response):
 
 
 def ask_to_email(client, token, email="jose@example.org", **fields):
-    """Press "Send by email" on the preview page, the way a browser does."""
-    page = client.get(f"/letters/{token}")
-    data = {"email": email, "csrf_token": csrf_token(page.get_data(as_text=True)), **fields}
+    """Press "Send by email" on the preview page, the way a browser does (with the page's hidden fields: the
+    meeting it offers, its only agenda item)."""
+    page = client.get(f"/letters/{token}").get_data(as_text=True)
+    hidden_fields = dict(re.findall(r'<input[^>]*name="(meeting|agenda_item)" type="hidden" value="([^"]*)"', page))
+    hidden_fields.update(re.findall(r'<input type="hidden" name="(agenda_item)" value="([^"]*)"', page))
+    data = {**hidden_fields, "email": email, "csrf_token": csrf_token(page), **fields}
     return client.post(f"/letters/{token}/send", data=data)
 
 
@@ -170,3 +175,23 @@ def empty_database(app):
             db.session.execute(table.delete())
         db.session.commit()
         db.engine.dispose()
+
+
+CLERK = "clerk@council.example"
+
+
+def add_meeting(app, day, starts=dt.time(13, 30), cutoff=dt.time(10), email=CLERK, items=("2025-0216",),
+                open_comment=False, body=("King County Council", "Concejo del Condado de King")):
+    """A meeting as staff enter it (King County wall-clock times), with agenda items."""
+    with app.app_context():
+        meeting = Meeting(body_en=body[0], body_es=body[1], starts_at=county_moment(day, starts),
+                          cutoff_at=county_moment(day, cutoff), comment_email=email, open_comment=open_comment,
+                          place="516 3rd Ave, Room 1001, Seattle", online_url="https://zoom.example/j/123",
+                          phone="+1 253 215 8782, webinar 123", agenda_url="https://kingcounty.example/agenda")
+        for number in items:
+            meeting.items.append(AgendaItem(file_number=number, title_en=f"Detainer ordinance {number}",
+                                            title_es=f"Ordenanza de detenciones {number}",
+                                            summary_en="Limits ICE holds.", summary_es="Limita las retenciones."))
+        db.session.add(meeting)
+        db.session.commit()
+        return meeting.id, [item.id for item in meeting.items]

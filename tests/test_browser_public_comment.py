@@ -17,8 +17,7 @@ from tests.browser import (  # noqa: F401 - fixtures
     live_server,
     new_context,
 )
-from tests.helpers import HOME, confirmation_link, run_worker
-from tests.test_public_comment import CLERK, add_meeting
+from tests.helpers import CLERK, HOME, add_meeting, confirmation_link, run_worker
 
 
 def _write_letter(page, lang="en"):

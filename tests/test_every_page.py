@@ -30,7 +30,7 @@ from werkzeug.serving import make_server
 
 from actiontool import create_app
 from actiontool.mail.links import SALT
-from actiontool.models import Letter, Official, db, utcnow
+from actiontool.models import CommentStatus, Letter, Official, PublicComment, db, utcnow
 from actiontool.roster import apply_roster, parse_roster
 from actiontool.roster.areas import apply_areas, parse_areas
 from tests.browser import AXE_JS, TIMEOUT_MS, browser  # noqa: F401 - the module's browser fixture
@@ -42,6 +42,7 @@ from tests.helpers import (
     STAFF,
     STAFF_PASSWORD,
     UNKNOWN,
+    add_meeting,
     add_user,
     ask_to_email,
     confirm,
@@ -171,12 +172,18 @@ def make_world(app, smtp):
         write(f"draft_{language}", lang="es" if language != "en" else "en", letter_language=language,
               note="Mis vecinos deben poder llamar a la policía sin miedo." if language != "en" else "")
     write("purged")
+    write("council", recipients="council")  # to the whole council
     # Letters asked to be emailed: confirmed later (sent, refused, held) or left awaiting confirmation.
     # (Emailed links open in the letter's page language, so each language of the tour has its own.)
     for key, district in (("sent", "4"), ("failed", "9"), ("held", "2"), ("awaiting_en", "4"),
                           ("awaiting_es", "4"), ("expiring_en", "4"), ("expiring_es", "4")):
         token = write(key, lang="es" if key.endswith("_es") else "en", district=district)
         assert ask_to_email(supporter, token, email=f"{key}@example.org").status_code == 200
+    # Two meetings taking written comment: a letter also sent as comment to the first, which misses it.
+    for days, item in ((5, "2025-0216"), (12, "2025-0300")):
+        add_meeting(app, dt.date.today() + dt.timedelta(days=days), items=(item,))
+    assert ask_to_email(supporter, write("commented"), email="commented@example.org", comment="y",
+                        meeting_reminder="y").status_code == 200
 
     # A canvasser's event: signers typed in, a sign-up sheet with two rows to fix, one print run.
     created = post_form(canvasser, "/staff/events", name="Fiesta del barrio", date="2026-11-28",
@@ -203,7 +210,7 @@ def make_world(app, smtp):
 
     run_worker(app)  # the confirmation emails and the print runs
     links = {key: confirmation_link(smtp.messages_to(f"{key}@example.org")[-1])
-             for key in ("sent", "failed", "held", "awaiting_en", "awaiting_es")}
+             for key in ("sent", "failed", "held", "awaiting_en", "awaiting_es", "commented")}
     world["links"] = links
     world["expired_links"] = {lang: f"/confirm/{signed_in_the_past(world[f'expiring_{lang}'], 8 * 24 * 3600)}"
                               for lang in LANGUAGES}
@@ -219,6 +226,10 @@ def make_world(app, smtp):
         "csrf_token": csrf_token(preview), **{k: html.unescape(v) for k, v in fields.items()}})
     assert applied.status_code == 302, applied.status_code
 
+    confirm(supporter, links["commented"])
+    with app.app_context():
+        db.session.execute(db.update(PublicComment).values(status=CommentStatus.LATE))
+        db.session.commit()
     confirm(supporter, links["sent"])
     confirm(supporter, links["failed"])
     smtp.handler.refuse[official_email(app, "9").lower()] = "550 5.1.1 No such user"

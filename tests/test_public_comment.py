@@ -10,7 +10,6 @@ import time_machine
 
 from actiontool.meetings.schedule import county_moment
 from actiontool.models import (
-    AgendaItem,
     CommentStatus,
     Letter,
     Meeting,
@@ -20,6 +19,8 @@ from actiontool.models import (
     db,
 )
 from tests.helpers import (
+    CLERK,
+    add_meeting,
     ask_to_email,
     confirm,
     confirmation_link,
@@ -30,26 +31,7 @@ from tests.helpers import (
     text,
 )
 
-CLERK = "clerk@council.example"
-COMMITTEE = "lawjustice@council.example"
 UTC = dt.timezone.utc
-
-
-def add_meeting(app, day, starts=dt.time(13, 30), cutoff=dt.time(10), email=CLERK, items=("2025-0216",),
-                open_comment=False, body=("King County Council", "Concejo del Condado de King")):
-    """A meeting as staff enter it (King County wall-clock times), with agenda items."""
-    with app.app_context():
-        meeting = Meeting(body_en=body[0], body_es=body[1], starts_at=county_moment(day, starts),
-                          cutoff_at=county_moment(day, cutoff), comment_email=email, open_comment=open_comment,
-                          place="516 3rd Ave, Room 1001, Seattle", online_url="https://zoom.example/j/123",
-                          phone="+1 253 215 8782, webinar 123", agenda_url="https://kingcounty.example/agenda")
-        for number in items:
-            meeting.items.append(AgendaItem(file_number=number, title_en=f"Detainer ordinance {number}",
-                                            title_es=f"Ordenanza de detenciones {number}",
-                                            summary_en="Limits ICE holds.", summary_es="Limita las retenciones."))
-        db.session.add(meeting)
-        db.session.commit()
-        return meeting.id, [item.id for item in meeting.items]
 
 
 def at(moment):

@@ -1,5 +1,7 @@
 """The supporter's forms: the letter, sending it by email, a bare button."""
 
+import re
+
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,6 +19,9 @@ from actiontool.forms.base import DISTRICT_CHOICES, Form, strip_spaces, too_long
 from actiontool.i18n import lazy_gettext as _l
 from actiontool.letters.content import NOTE_MAX_LENGTH
 from actiontool.models import PublicComment
+
+# A meeting's id as the page carries it: plain ASCII digits ("\d" and int() would take other scripts' too).
+MEETING_ID = re.compile(r"[0-9]{1,9}")
 
 # Who a letter from the public form goes to.
 MY_MEMBER, WHOLE_COUNCIL = "mine", "council"
@@ -147,11 +152,14 @@ class SendForm(Form):
                 [choice.value for choice in self.agenda_item.choices]:
             raise ValidationError(_l("Please choose what your comment is about."))
 
-    def meeting_request(self):
-        """The meeting choices as plain values for mail.confirmation, or None when there is nothing to ask."""
-        if not self.meeting.data or not (self.comment.data or self.meeting_reminder.data):
+    def meeting_request(self, shown):
+        """The meeting choices as plain values for mail.confirmation, or None when there is nothing to ask.
+        `shown` is the meeting id the page carried (meeting_id None when it is not one)."""
+        if not (self.comment.data or self.meeting_reminder.data):
             return None
-        return {"meeting_id": int(self.meeting.data), "choice": self.agenda_item.data or "",
+        shown = shown or ""
+        return {"meeting_id": int(shown) if MEETING_ID.fullmatch(shown) else None,
+                "choice": self.agenda_item.data or "",
                 "include_street": self.include_street.data, "comment": self.comment.data,
                 "reminder": self.meeting_reminder.data}
 

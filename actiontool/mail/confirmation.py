@@ -8,6 +8,7 @@ letter is confirmed (meetings.comments decides when).
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
@@ -152,6 +153,22 @@ def resend_confirmation(token):
     return Outcome(OK, token)
 
 
+def inbox_lock_key(email):
+    """The PostgreSQL advisory lock that serialises confirmations from one inbox (a signed 64-bit number)."""
+    digest = hashlib.sha256(inbox_of(email).encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _lock_inbox(letter):
+    """Confirmations from one inbox, one at a time, so that two at once cannot both pass the daily limit: on
+    PostgreSQL a lock on the inbox until the transaction ends; on SQLite a first write takes the database's
+    write lock, and the limit's count then reads what any other confirmation committed before it."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(db.text("SELECT pg_advisory_xact_lock(:key)"), {"key": inbox_lock_key(letter.email)})
+    else:
+        db.session.execute(db.update(Letter).where(Letter.id == letter.id).values(status=Letter.status))
+
+
 def _sent_today(letter):
     """Whether this letter's inbox already had a letter confirmed to the same official in the last day."""
     since = utcnow() - dt.timedelta(days=1)
@@ -171,9 +188,11 @@ def confirm(token):
     letter, refused = _letter_with_status(token, LetterStatus.AWAITING_CONFIRMATION)
     if refused:
         return refused
+    _lock_inbox(letter)
     waiting = [row for row in group_of(letter) if row.status == LetterStatus.AWAITING_CONFIRMATION]
     over_limit = {row.id for row in waiting if _sent_today(row)}
     if len(over_limit) == len(waiting):
+        db.session.rollback()
         return Outcome(DAILY_LIMIT, token)
     now = utcnow()
     for row in waiting:

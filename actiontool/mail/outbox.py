@@ -101,10 +101,13 @@ def _still_due(row, config):
     """Whether a message must still go now: a public comment only before its deadline, a meeting reminder
     only before the meeting. A comment past its deadline is never sent: the supporter is told instead."""
     if row.kind == PUBLIC_COMMENT:
-        if comments.still_on_time(row.letter_id, utcnow(), config["COMMENT_MARGIN_MINUTES"]):
+        found = comments.still_on_time(row.letter_id, utcnow(), config["COMMENT_MARGIN_MINUTES"])
+        if found == comments.ON_TIME:
             return True
-        row.status, row.claimed_until, row.last_error = OutboxMessage.FAILED, None, "missed the comment deadline"
-        enqueue(row.letter, COMMENT_NOT_SENT)
+        row.status, row.claimed_until = OutboxMessage.FAILED, None
+        row.last_error = "missed the comment deadline" if found == comments.MISSED else "nothing to send"
+        if found == comments.MISSED:
+            enqueue(row.letter, COMMENT_NOT_SENT)
         return False
     if row.kind == MEETING_REMINDER and not comments.reminder_still_due(row.letter_id, utcnow()):
         row.status, row.claimed_until, row.last_error = OutboxMessage.FAILED, None, "the meeting has started"
@@ -166,6 +169,8 @@ def _failed(row, reason):
     elif row.kind == PUBLIC_COMMENT:
         comments.failed(row.letter_id)
         enqueue(letter, COMMENT_NOT_SENT)
+    elif row.kind == MEETING_REMINDER:
+        comments.reminder_skipped(row.letter_id)
 
 
 def _retry_later(row, reason, config):

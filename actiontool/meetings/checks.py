@@ -27,9 +27,10 @@ ITEM_FIELDS = ("file_number", "title_en", "title_es", "summary_en", "summary_es"
 ITEM_REQUIRED = ("file_number", "title_en", "title_es")
 ITEM_LIMITS = {"file_number": 9, "title_en": 300, "title_es": 300, "summary_en": 600, "summary_es": 600}
 MULTILINE = ("summary_en", "summary_es")
-FILE_NUMBER = re.compile(r"\d{4}-\d{4}")
-TIME = re.compile(r"(\d{1,2}):(\d{2})")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Plain ASCII digits only: "\d" would also take other scripts' digits ("١٣:٣٠").
+FILE_NUMBER = re.compile(r"[0-9]{4}-[0-9]{4}")
+TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 MESSAGES = {
     "empty": _l("Please fill this in."),
@@ -97,7 +98,7 @@ def _shape_problems(row, required, limits):
     problems += [Problem(field, "too_long", (("max", limit),)) for field, limit in limits.items()
                  if len(row[field]) > limit]
     problems += [Problem(field, "line_break") for field in limits
-                 if field not in MULTILINE and ("\n" in row[field] or "\r" in row[field])]
+                 if field not in MULTILINE and "".join(row[field].splitlines()) != row[field]]
     return problems
 
 
@@ -136,7 +137,11 @@ def is_fourth_tuesday(day):
 
 def _web_address(text):
     """Whether `text` is an http(s) address with a host (nothing else may be linked from the pages)."""
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.hostname  # noqa: B018 - reading it checks an IPv6 literal ("http://[::1" raises ValueError)
+    except ValueError:
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) and not re.search(r"\s", text)
 
 

@@ -11,7 +11,7 @@ These functions decide and change rows in the caller's transaction; the mail lay
 """
 
 from actiontool.meetings import schedule
-from actiontool.models import CommentStatus, Letter, MeetingReminder, PublicComment, db
+from actiontool.models import CommentStatus, Letter, Meeting, MeetingReminder, PublicComment, db
 
 # Outcomes the pages turn into messages.
 OK = "ok"
@@ -96,20 +96,27 @@ def on_confirmed(letter, now, margin):
     return decision
 
 
+# What `still_on_time` finds just before a comment is handed over.
+ON_TIME = "on_time"
+MISSED = "missed"  # it just became late or cancelled: the supporter is told
+NOTHING_TO_SEND = "nothing_to_send"  # sent already, or not queued (a stale row): nothing to say
+
+
 def still_on_time(letter_id, now, margin):
-    """Just before the outbox hands a comment to the mail server: is it still on time? If not, it is marked
-    late (or cancelled, with its meeting) and False is returned: it must not be sent."""
+    """Just before the outbox hands a comment to the mail server: ON_TIME, or MISSED when it can no longer
+    arrive in time (it is marked late, or cancelled with its meeting, here), or NOTHING_TO_SEND when it is
+    not waiting to go (already sent through another outbox row, say)."""
     comment = comment_of(letter_id)
     if comment is None or comment.status != CommentStatus.QUEUED:
-        return False
+        return NOTHING_TO_SEND
     meeting = comment.meeting
     if meeting.cancelled_at is not None:
         comment.status = CommentStatus.CANCELLED
-        return False
+        return MISSED
     if not schedule.takes_comment(schedule.meeting_dict(meeting), now, margin):
         comment.status = CommentStatus.LATE
-        return False
-    return True
+        return MISSED
+    return ON_TIME
 
 
 def sent(letter_id, now):
@@ -138,6 +145,11 @@ def reminder_sent(letter_id):
     reminder_of(letter_id).status = MeetingReminder.SENT
 
 
+def reminder_skipped(letter_id):
+    """The reminder could not be delivered (the supporter's mail server refused it): it will not go."""
+    reminder_of(letter_id).status = MeetingReminder.SKIPPED
+
+
 def move(letter, meeting_id, choice, now, margin):
     """A comment that missed its meeting (late, failed, cancelled) goes to another meeting still taking
     comment, without a new confirmation (the supporter confirmed these words already). Returns OK, or
@@ -152,8 +164,14 @@ def move(letter, meeting_id, choice, now, margin):
     item_id, problem = _item_for(meeting, choice)
     if problem:
         return problem
-    comment.meeting_id, comment.agenda_item_id, comment.status = meeting_id, item_id, CommentStatus.QUEUED
-    comment.sent_at = None
+    # Only if it is still not sent (two presses at once move it, and queue it, once).
+    moved = db.session.execute(
+        db.update(PublicComment).where(PublicComment.id == comment.id,
+                                       PublicComment.status.in_(CommentStatus.NOT_SENT))
+        .values(meeting_id=meeting_id, agenda_item_id=item_id, status=CommentStatus.QUEUED, sent_at=None))
+    if moved.rowcount != 1:
+        return NOT_MOVABLE
+    db.session.refresh(comment)
     return OK
 
 
@@ -190,10 +208,14 @@ def comment_values(letter_id):
     return values
 
 
-def letters_waiting():
-    """A filter for letters whose comment or reminder has still to go (retention keeps their details)."""
-    return db.or_(
-        Letter.id.in_(db.select(PublicComment.letter_id).where(PublicComment.status == CommentStatus.QUEUED)),
-        Letter.id.in_(db.select(MeetingReminder.letter_id).where(
-            MeetingReminder.status == MeetingReminder.PENDING)))
+def letters_waiting(now):
+    """A filter for confirmed letters whose comment or reminder has still to go at `now`: retention keeps
+    their details until their meeting's deadline (comment) or start (reminder), never longer. An unconfirmed
+    letter's requests never go, so they keep nothing."""
+    comment_to_go = db.select(PublicComment.letter_id).join(Meeting, PublicComment.meeting_id == Meeting.id).where(
+        PublicComment.status == CommentStatus.QUEUED, Meeting.cancelled_at.is_(None), Meeting.cutoff_at > now)
+    reminder_to_go = db.select(MeetingReminder.letter_id).join(Meeting, MeetingReminder.meeting_id == Meeting.id).where(
+        MeetingReminder.status == MeetingReminder.PENDING, Meeting.cancelled_at.is_(None), Meeting.starts_at > now)
+    return db.and_(Letter.confirmed_at.is_not(None),
+                   db.or_(Letter.id.in_(comment_to_go), Letter.id.in_(reminder_to_go)))
 

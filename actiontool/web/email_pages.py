@@ -79,9 +79,10 @@ def send(token):
     if switching_language():
         # The language button: the same page in the other language, with what was typed.
         return letter_page(letter, form)
-    chosen = form.meeting_request()
+    shown = form.meeting.data  # the meeting the page showed (offering the open one rewrites the field)
     meeting = open_meeting()
     meeting_context(meeting, form)
+    chosen = form.meeting_request(shown)
     if chosen and (meeting is None or meeting["id"] != chosen["meeting_id"]):
         # The page offered a meeting that has stopped taking comment since: show what is open now.
         return letter_page(letter, form, notice=_messages()[confirmation.MEETING_CLOSED], status=409)
@@ -90,8 +91,8 @@ def send(token):
     if form.website.data:
         # A bot filled the hidden field: say what a person would see, and do nothing.
         return render_template("check_email.html", letter=letter)
-    outcome = confirmation.request_email_delivery(
-        token, form.email.data, form.wants_copy.data, form.opt_in.data, form.meeting_request())
+    outcome = confirmation.request_email_delivery(token, form.email.data, form.wants_copy.data, form.opt_in.data,
+                                                  chosen)
     if outcome.code == confirmation.OK:
         return render_template("check_email.html", letter=letter_values(token),
                                **comments.comment_values(letter["id"]))

@@ -21,6 +21,7 @@ or client IP reached a log.
 """
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -37,6 +38,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actiontool import create_app, forms
+from actiontool.forms.letter import MoveCommentForm
+from actiontool.letters.content import local_date
+from actiontool.models import utcnow
 from tests.helpers import AREAS, HOME, ROSTER, TWO_DISTRICTS, csrf_token
 from tests.served.harness import ROOT, ServedApp
 from tests.served.pages import plain_text, redirect_path, run_id
@@ -120,6 +124,19 @@ PLAUSIBLE = {
     "salutation_en": ["Dear Councilmember:"], "salutation_es": ["Estimado concejal:"],
     "postal_address": ["516 Third Avenue; Seattle, WA 98104", "one\nline"],
     "source": ["kingcounty.gov/council"],
+    "recipients": ["mine", "council", "all"],
+    "meeting": ["1", "2", "abc", "1.5", "١", "99999999999"],
+    "comment": ["y", ""], "include_street": ["y", ""], "meeting_reminder": ["y", ""],
+    "agenda_item": ["1", "2", "general", "x"],
+    "body_en": ["King County Council", "Law and Justice\u2028Committee"],
+    "body_es": ["Concejo del Condado de King"],
+    "starts": ["13:30", "24:00", "1:30", "١٣:٣٠"], "cutoff": ["10:00", "14:00", "02:30"],
+    "comment_email": ["clerk@kingcounty.gov", "clerk@kingcounty.gov\r\nBcc: x@y.z", "not an address"],
+    "open_comment": ["y", ""],
+    "online_url": ["https://zoom.example/j/1", "javascript:alert(1)", "http://[::1"],
+    "agenda_url": ["https://kingcounty.gov/council/agenda", "ftp://x"],
+    "file_number": ["2025-0216", "2025-216", "abcd-efgh"],
+    "summary_en": ["Limits ICE holds."], "summary_es": ["Limita las retenciones."],
 }
 
 
@@ -635,6 +652,56 @@ def delivery_packet(draw, context):
     return draw(body("POST", "/staff/print/packet", field_names(forms.PacketForm), context))
 
 
+@fuzzes("email.move_comment", who="public")
+def move_comment(draw, context):
+    token = draw(in_path(context.letter_tokens))
+    return draw(body("POST", f"/letters/{segment(token)}/comment", field_names(MoveCommentForm), context))
+
+
+@fuzzes("meetings.meeting_new")
+def meeting_new(draw, context):
+    return draw(body("POST", "/staff/meetings/new", field_names(forms.MeetingForm), context))
+
+
+@fuzzes("meetings.meeting_edit")
+def meeting_edit(draw, context):
+    meeting = draw(an_id(context.meeting_ids))
+    return draw(body("POST", f"/staff/meetings/{meeting}/edit", field_names(forms.MeetingForm), context))
+
+
+@fuzzes("meetings.meeting_cancel")
+def meeting_cancel(draw, context):
+    meeting = draw(an_id(context.meeting_ids))
+    return draw(body("POST", f"/staff/meetings/{meeting}/cancel", [], context))
+
+
+@fuzzes("meetings.item_add")
+def item_add(draw, context):
+    meeting = draw(an_id(context.meeting_ids))
+    return draw(body("POST", f"/staff/meetings/{meeting}/items", field_names(forms.AgendaItemForm), context))
+
+
+def meeting_item(draw, context):
+    return f"/staff/meetings/{draw(an_id(context.meeting_ids))}/items/{draw(an_id(context.item_ids))}"
+
+
+@fuzzes("meetings.item_edit")
+def item_edit(draw, context):
+    return draw(body("POST", meeting_item(draw, context) + "/edit", field_names(forms.AgendaItemForm), context))
+
+
+@fuzzes("meetings.item_remove")
+def item_remove(draw, context):
+    return draw(body("POST", meeting_item(draw, context) + "/remove", [], context))
+
+
+@fuzzes("meetings.packet_print")
+def packet_print(draw, context):
+    path = draw(st.sampled_from([meeting_item(draw, context),
+                                 f"/staff/meetings/{draw(an_id(context.meeting_ids))}/any-matter"]))
+    return draw(body("POST", path + "/print", [], context))
+
+
 # ---------------------------------------------------------------- the app, ready to be fuzzed
 
 class FuzzContext:
@@ -655,6 +722,7 @@ class FuzzContext:
         self.letter_tokens = self._letters()
         self.signed = self._confirmation_link()
         self.event_ids = [self._event()]
+        self.meeting_ids, self.item_ids = self._meeting()
         self.page_rules = pages_with_path_parameters()
         self.revision_ids = [int(n) for n in re.findall(r"/staff/roster/history/(\d+)/restore",
                                                         self.staff.get("/staff/roster/history").text)]
@@ -681,6 +749,19 @@ class FuzzContext:
             "/staff/events", {"name": "Fuzz event", "date": "2026-11-28", "place": ""})).rsplit("/", 1)[1])
         self._upload_bad_rows(event_id)
         return event_id
+
+    def _meeting(self):
+        """A meeting taking written comment, with one agenda item: ([meeting id], [item id])."""
+        day = local_date(utcnow()) + dt.timedelta(days=10)
+        created = redirect_path(self.staff.submit("/staff/meetings/new", {
+            "body_en": "King County Council", "body_es": "Concejo del Condado de King", "date": day.isoformat(),
+            "starts": "13:30", "cutoff": "10:00", "comment_email": "clerk@council.example",
+            "agenda_url": "https://kingcounty.example/agenda"}))
+        meeting = created.split("?")[0]
+        self.staff.submit(meeting, {"file_number": "2025-0216", "title_en": "Detainer reform",
+                                    "title_es": "Reforma de retenciones"}, action=f"{meeting}/items")
+        item = re.search(rf"{meeting}/items/(\d+)/edit", self.staff.get(meeting).text).group(1)
+        return [int(meeting.rsplit("/", 1)[1])], [int(item)]
 
     def _upload_bad_rows(self, event_id):
         """A sign-up sheet whose two rows are kept to be fixed."""
@@ -711,7 +792,8 @@ class FuzzContext:
         """Real values for the path parameter `name`."""
         values = {"event_id": lambda: self.event_ids, "row_id": lambda: self.row_ids(self.event_ids[0]),
                   "official_id": self.official_ids, "revision_id": lambda: self.revision_ids,
-                  "token": lambda: self.letter_tokens, "signed": lambda: [self.signed]}
+                  "token": lambda: self.letter_tokens, "signed": lambda: [self.signed],
+                  "meeting_id": lambda: self.meeting_ids, "item_id": lambda: self.item_ids}
         return values.get(name, lambda: ["x"])()
 
     def areas_fingerprint(self):
