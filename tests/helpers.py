@@ -181,7 +181,7 @@ CLERK = "clerk@council.example"
 
 
 def add_meeting(app, day, starts=dt.time(13, 30), cutoff=dt.time(10), email=CLERK, items=("2025-0216",),
-                open_comment=False, body=("King County Council", "Concejo del Condado de King")):
+                open_comment=False, body=("King County Council", "Consejo del Condado de King")):
     """A meeting as staff enter it (King County wall-clock times), with agenda items."""
     with app.app_context():
         meeting = Meeting(body_en=body[0], body_es=body[1], starts_at=county_moment(day, starts),

@@ -95,7 +95,7 @@ def test_staff_fields_refuse_unicode_line_breaks_other_digits_and_a_broken_addre
     page = staff.get("/staff/meetings/new").get_data(as_text=True)
     for field, value, message in (
             ("body_en", "King County\u2028Council", "Please keep this on one line."),
-            ("body_es", "Concejo\u0085del Condado", "Please keep this on one line."),
+            ("body_es", "Consejo\u0085del Condado", "Please keep this on one line."),
             ("starts", "١٣:٣٠", "Please enter the time like 13:30 (24-hour clock)."),
             ("online_url", "http://[::1", "Please enter a web address that starts with https:// or http://.")):
         response = staff.post("/staff/meetings/new", data={**meeting_form(), field: value,

@@ -48,7 +48,7 @@ def a_tuesday(weeks=2):
 
 def meeting_form(**fields):
     """A complete, valid meeting as staff type it, with `fields` overriding (open_comment=None: unticked)."""
-    values = {"body_en": "King County Council", "body_es": "Concejo del Condado de King",
+    values = {"body_en": "King County Council", "body_es": "Consejo del Condado de King",
               "date": a_tuesday().isoformat(), "starts": "13:30", "cutoff": "10:00",
               "comment_email": "clerk@kingcounty.gov", "place": "516 3rd Ave, Room 1001, Seattle",
               "online_url": "https://kingcounty.zoom.us/j/123", "phone": "+1 253 215 8782, webinar 123",
@@ -150,7 +150,7 @@ def test_the_new_meeting_form_starts_with_the_full_councils_usual_body_and_times
     page = staff.get("/staff/meetings/new")
     assert page.status_code == 200
     assert [field_value(page, f) for f in ("body_en", "body_es", "starts", "cutoff", "comment_email")] == [
-        "King County Council", "Concejo del Condado de King", "13:30", "10:00", ""]
+        "King County Council", "Consejo del Condado de King", "13:30", "10:00", ""]
 
 
 def test_staff_add_a_meeting_stored_in_utc_and_listed_in_king_county_time(app, staff):
@@ -348,7 +348,7 @@ def test_staff_edit_a_meeting_and_the_form_shows_what_is_stored(app, staff):
 def test_a_past_meeting_can_be_corrected_without_moving_it(app, staff):
     day = county_today() - dt.timedelta(days=10)
     with app.app_context():
-        meeting = Meeting(body_en="King County Council", body_es="Concejo del Condado de King",
+        meeting = Meeting(body_en="King County Council", body_es="Consejo del Condado de King",
                           starts_at=county_moment(day, dt.time(13, 30)), cutoff_at=county_moment(day, dt.time(10)),
                           comment_email="clerk@kingcounty.gov", agenda_url="https://kingcounty.gov/agenda")
         db.session.add(meeting)
@@ -526,7 +526,7 @@ def test_the_packet_cover_sheet_is_in_the_language_of_the_page_that_asked(app, s
     job = send_form(staff, url, f"{url}/items/{item_id}/print", {}, lang="es").headers["Location"]
     run_worker(app)
     cover = pages_of(staff.get(f"{job}.pdf").data)[0]
-    assert "Concejo del Condado de King" in cover and "Una ordenanza sobre las retenciones de ICE" in cover
+    assert "Consejo del Condado de King" in cover and "Una ordenanza sobre las retenciones de ICE" in cover
     day = a_tuesday()
     assert format_date(day, "full", locale="es") in cover  # "martes, 29 de diciembre de 2026"
 

@@ -83,6 +83,8 @@ def compose(letter):
         "blank": bool(letter.get("blank")),
         # To every councilmember: "you represent me" only in the copy to the writer's own member.
         "whole_council": bool(letter.get("whole_council")),
+        # Written public comment: to the council as a body (no official's address, "Dear Councilmembers").
+        "public_comment": bool(letter.get("public_comment")),
         "writer_district": letter.get("district", ""),
         "district": recipient["district"],
         "recipient_names_council": names_the_council(recipient["postal_address_lines"]),

@@ -211,6 +211,8 @@ def confirm(token):
     decision = comments.on_confirmed(letter, now, _margin())
     if decision["comment"]:
         outbox.enqueue(letter, outbox.PUBLIC_COMMENT)
+    if decision["comment_late"]:
+        outbox.enqueue(letter, outbox.COMMENT_NOT_SENT)
     if decision["reminder_at"]:
         outbox.enqueue(letter, outbox.MEETING_REMINDER, at=decision["reminder_at"])
     db.session.commit()

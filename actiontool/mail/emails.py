@@ -172,7 +172,7 @@ def to_supporter(kind, letter, letter_html, links, settings, when, serial="", co
     language = letter["ui_language"]
     context = {
         "comment": comment,
-        "comment_date": when_text(comment["meeting"], language)["date"] if comment else "",
+        "comment_when": when_text(comment["meeting"], language, settings["comment_margin"]) if comment else {},
         "language": language,
         "name": header_text(letter["name"]),
         "official": official_in_text(letter["recipient"]["title"][language], letter["recipient"]["name"], language),

@@ -22,20 +22,22 @@ def comment_subject(comment):
     """The subject the clerk asks for: the topic and the agenda item (if any), with the meeting, in English
     (the clerk's language) whatever the letter's."""
     meeting, item = comment["meeting"], comment["item"]
-    when = when_text(meeting, "en")
+    when = when_text(meeting, "en", 0)
     about = f"Item {item['file_number']}, {item['title']['en']}" if item else TOPIC
     return header_text(f"Public comment: {about} ({meeting['body']['en']}, {when['date']})")
 
 
 def public_comment(letter, comment, letter_html, settings, when):
     """The comment: From "<name> via <campaign>" <MAIL_FROM>, To the meeting's comment address, a short
-    heading in the letter's language(s) saying what it is, then the letter as the supporter confirmed it."""
+    heading saying what it is (in English, and in Spanish too for a Spanish letter), then the letter as the
+    supporter confirmed it, addressed to the council as a body."""
     meeting = comment["meeting"]
     headings = []
-    for language in languages_of(letter["language"]):
+    # In English for the clerk, and in Spanish too when the letter is in Spanish.
+    for language in ["en"] + [language for language in languages_of(letter["language"]) if language != "en"]:
         with force_locale(language):
             headings.append(render_template("emails/public_comment_heading.txt", comment=comment,
-                                            when=when_text(meeting, language), language=language,
+                                            when=when_text(meeting, language, 0), language=language,
                                             name=header_text(letter["name"]), city=letter["city"],
                                             campaign=settings["campaign"]).strip())
     first_language = languages_of(letter["language"])[0]
@@ -67,7 +69,7 @@ def to_supporter(kind, letter, comment, links, settings, when):
         "comment": comment,
         "meeting": meeting,
         "body": meeting["body"][language],
-        "when": when_text(meeting, language),
+        "when": when_text(meeting, language, settings["comment_margin"]),
         "links": links,
         "campaign": settings["campaign"],
         "language": language,

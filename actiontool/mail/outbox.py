@@ -63,6 +63,7 @@ def settings(config):
         "domain": mail_from.rpartition("@")[2] or "localhost",
         "campaign": config["CAMPAIGN_NAME"],
         "confirmation_days": int(config["CONFIRMATION_DAYS"]),
+        "comment_margin": int(config["COMMENT_MARGIN_MINUTES"]),
     }
 
 

@@ -23,7 +23,7 @@ from actiontool.models import AgendaItem, CommentStatus, Meeting, PublicComment,
 # What the new-meeting form starts with: the full council's usual meeting (Tuesdays 1:30 p.m., written
 # comment by 10 a.m. that day). Committees change the body and the times; the comment address is typed in
 # from each agenda, where the clerk gives it.
-NEW_MEETING = {"body_en": "King County Council", "body_es": "Concejo del Condado de King",
+NEW_MEETING = {"body_en": "King County Council", "body_es": "Consejo del Condado de King",
                "starts": "13:30", "cutoff": "10:00"}
 # The states the staff view counts, in its order.
 STATUSES = (CommentStatus.QUEUED, CommentStatus.SENT, CommentStatus.LATE, CommentStatus.FAILED,

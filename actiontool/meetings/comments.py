@@ -30,8 +30,8 @@ def comment_letter(letter, include_street):
     """The letter (a plain dict) as the public record gets it: the supporter's name and city, and the street
     and ZIP only when they chose to include them."""
     if include_street:
-        return dict(letter)
-    return dict(letter, street="", zip="", phone="")
+        return dict(letter, public_comment=True)
+    return dict(letter, street="", zip="", phone="", public_comment=True)
 
 
 def comment_of(letter_id):
@@ -77,19 +77,19 @@ def request(letter, meeting_id, choice, include_street, wants_comment, wants_rem
 
 
 def on_confirmed(letter, now, margin):
-    """The letter was just confirmed: {"comment": queue it now, "reminder_at": when to send the reminder
-    (None: no reminder)}. A comment confirmed too late is marked late here, never queued."""
-    decision = {"comment": False, "reminder_at": None}
+    """The letter was just confirmed: {"comment": queue it now, "comment_late": it was confirmed too late (marked
+    late here, never queued: the supporter is told), "reminder_at": when to send the reminder (None: none)}."""
+    decision = {"comment": False, "comment_late": False, "reminder_at": None}
     comment = comment_of(letter.id)
     if comment is not None and comment.status == CommentStatus.REQUESTED:
         if schedule.takes_comment(schedule.meeting_dict(comment.meeting), now, margin):
             comment.status, decision["comment"] = CommentStatus.QUEUED, True
         else:
-            comment.status = CommentStatus.LATE
+            comment.status, decision["comment_late"] = CommentStatus.LATE, True
     reminder = reminder_of(letter.id)
     if reminder is not None and reminder.status == MeetingReminder.PENDING:
         meeting = reminder.meeting
-        if meeting.cancelled_at is None and now < meeting.starts_at:
+        if meeting.cancelled_at is None and schedule.reminder_possible(meeting.starts_at, now):
             decision["reminder_at"] = max(now, schedule.day_before(meeting.starts_at))
         else:
             reminder.status = MeetingReminder.SKIPPED
@@ -135,7 +135,7 @@ def reminder_still_due(letter_id, now):
     if reminder is None or reminder.status != MeetingReminder.PENDING:
         return False
     meeting = reminder.meeting
-    if meeting.cancelled_at is not None or now >= meeting.starts_at:
+    if meeting.cancelled_at is not None or not schedule.reminder_possible(meeting.starts_at, now):
         reminder.status = MeetingReminder.SKIPPED
         return False
     return True

@@ -45,6 +45,12 @@ def day_before(moment, at=dt.time(9)):
     return county_moment(day, at)
 
 
+def reminder_possible(starts_at, now):
+    """Whether a reminder "the day before" can still go at `now` (naive UTC): until the end of the county's
+    day before the meeting, never on its day (it says "tomorrow")."""
+    return county_time(now).date() < county_time(starts_at).date()
+
+
 def comment_deadline(meeting, margin_minutes):
     """The last moment a comment for `meeting` may be handed to the mail server: `margin_minutes` before the
     clerk's cut-off, so that it arrives before it even when the mail is slow."""
@@ -114,13 +120,17 @@ def meeting_values(meeting_id):
     return None if meeting is None else meeting_dict(meeting)
 
 
-def when_text(meeting, language):
-    """A meeting's day, start and cut-off as King County's clocks read them, written for `language`:
-    {"date": "Tuesday, December 8, 2026", "time": "1:30 PM", "cutoff": "10:00 AM", "cutoff_date": ...}."""
+def when_text(meeting, language, margin_minutes):
+    """A meeting's day, start and cut-off as King County's clocks read them, written for `language`, with
+    the last moment we send a comment (`send_by`, `margin_minutes` before the cut-off: what a supporter must
+    confirm by): {"date": "Tuesday, December 8, 2026", "time": "1:30 PM", "cutoff": "10:00 AM",
+    "send_by": "9:30 AM", "margin": 30}."""
     starts, cutoff = meeting["starts"], meeting["cutoff"]
+    send_by = county_time(comment_deadline(meeting, margin_minutes))
     return {
         "date": format_date(starts.date(), format="full", locale=language),
         "time": format_time(starts.timetz(), format="short", locale=language),
         "cutoff": format_time(cutoff.timetz(), format="short", locale=language),
-        "cutoff_date": format_date(cutoff.date(), format="full", locale=language),
+        "send_by": format_time(send_by.timetz(), format="short", locale=language),
+        "margin": int(margin_minutes),
     }

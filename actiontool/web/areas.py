@@ -11,7 +11,7 @@ from actiontool.forms.areas import AreasApplyForm, AreasUploadForm, DistrictArea
 from actiontool.officials import COUNCIL_DISTRICTS
 from actiontool.roster import areas
 from actiontool.web.auth import current_user, staff_required
-from actiontool.web.pages import staff_page
+from actiontool.web.pages import show_problems, staff_page
 
 bp = Blueprint("areas", __name__, url_prefix="/staff/areas")
 
@@ -50,12 +50,7 @@ def area_edit(district):
         problems = areas.check_row(dict(values, district=district))  # every problem at once, not limits first
     except areas.AreasInvalid as error:
         problems = error.problems
-    for problem in problems:
-        field = form._fields.get(problem.column)
-        if field is None:
-            form.form_errors.append(problem.message)
-        elif not field.errors:
-            field.errors.append(problem.message)
+    show_problems(form, problems)
     return staff_page("staff/areas_edit.html", 422, form=form, district=district)
 
 

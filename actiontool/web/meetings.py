@@ -11,7 +11,7 @@ from actiontool.i18n import current_language
 from actiontool.meetings import agenda
 from actiontool.printing import jobs
 from actiontool.web.auth import current_user, staff_required
-from actiontool.web.pages import require_button_token, staff_page
+from actiontool.web.pages import require_button_token, show_problems, staff_page
 
 bp = Blueprint("meetings", __name__, url_prefix="/staff/meetings")
 
@@ -44,12 +44,7 @@ def _submit(form, fields, save, check):
         problems = check(values)  # every problem at once, not the limits first and the meaning later
     except agenda.MeetingInvalid as error:
         problems = error.problems
-    for problem in problems:
-        field = form._fields.get(problem.field)
-        if field is None:
-            form.form_errors.append(problem.message)
-        elif not field.errors:
-            field.errors.append(problem.message)
+    show_problems(form, problems)
     return False, None
 
 

@@ -13,6 +13,7 @@ from actiontool.i18n import LANGUAGES, current_language
 from actiontool.letters.content import compose
 from actiontool.letters.store import group_values, letter_values
 from actiontool.meetings import schedule
+from actiontool.models import utcnow
 from actiontool.roster import areas
 
 # Lookup outcomes after which the supporter may pick the district by hand.
@@ -59,7 +60,9 @@ def meeting_context(meeting, form):
         return {"meeting": None}
     language = current_language()
     form.offer(meeting, language, _("Any King County matter (open public comment)"))
-    return {"meeting": meeting, "meeting_when": schedule.when_text(meeting, language)}
+    return {"meeting": meeting,
+            "meeting_when": schedule.when_text(meeting, language, current_app.config["COMMENT_MARGIN_MINUTES"]),
+            "reminder_possible": schedule.reminder_possible(meeting["starts_at"], utcnow())}
 
 
 def letter_page(letter, form, notice=None, status=200):
@@ -68,6 +71,18 @@ def letter_page(letter, form, notice=None, status=200):
     group = group_values(letter["token"]) if letter["leads_group"] else None
     return render_template("letter.html", letter=letter, letter_html=compose(letter), send_form=form,
                            notice=notice, group=group, **context), status
+
+
+def show_problems(form, problems):
+    """A checked value's problems (roster, areas, meetings) on the form: each under its field, the first one
+    only, or above the form when no field has its name (a problem names its field `field` or `column`)."""
+    for problem in problems:
+        name = getattr(problem, "field", None) or getattr(problem, "column", None)
+        field = form._fields.get(name)
+        if field is None:
+            form.form_errors.append(problem.message)
+        elif not field.errors:
+            field.errors.append(problem.message)
 
 
 def letter_or_404(token):

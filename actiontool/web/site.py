@@ -1,6 +1,6 @@
 """App-wide web behaviour: CSRF protection, privacy headers and every translated error page."""
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -22,7 +22,7 @@ def title_for_sentence(recipient):
 
 def meeting_when(meeting):
     """A meeting's day, start and cut-off (meetings.schedule.when_text) in the page's language."""
-    return when_text(meeting, current_language())
+    return when_text(meeting, current_language(), current_app.config["COMMENT_MARGIN_MINUTES"])
 
 
 def init_app(app):

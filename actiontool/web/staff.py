@@ -18,7 +18,7 @@ from actiontool.mail import held
 from actiontool.models import Official, User, db, utcnow
 from actiontool.web import auth
 from actiontool.web.auth import current_user, role_required, staff_required
-from actiontool.web.pages import require_button_token, staff_page
+from actiontool.web.pages import require_button_token, show_problems, staff_page
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -190,9 +190,7 @@ def official_edit(official_id):
     try:
         roster.edit_official(official.office, official.district, values, author=current_user().email)
     except roster.RosterInvalid as error:
-        for problem in error.problems:
-            field = form._fields.get(problem.column)
-            (field.errors if field is not None else form.form_errors).append(problem.message)
+        show_problems(form, error.problems)
         return staff_page("staff/official_edit.html", 422, form=form, official=row)
     return redirect(url_for("staff.roster_list", done="saved"))
 

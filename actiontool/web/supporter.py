@@ -21,6 +21,7 @@ from actiontool.forms.letter import WHOLE_COUNCIL
 from actiontool.i18n import current_language
 from actiontool.letters.content import compose, default_letter_language
 from actiontool.letters.store import group_values, save_letter, save_letters_to_council, to_executive
+from actiontool.meetings import comments
 from actiontool.printing.pdf import letter_pdf
 from actiontool.web.pages import (
     district_choice_context,
@@ -95,7 +96,8 @@ def thanks(token):
     share_url = current_app.config["BASE_URL"].rstrip("/") + url_for("supporter.index", lang=current_language())
     executive = to_executive(letter)
     return render_template("thanks.html", letter=letter, share=share_links(share_url),
-                           executive=executive["recipient"] if executive else None)
+                           executive=executive["recipient"] if executive else None,
+                           **comments.comment_values(letter["id"]))
 
 
 def share_links(url):

@@ -129,7 +129,7 @@ PLAUSIBLE = {
     "comment": ["y", ""], "include_street": ["y", ""], "meeting_reminder": ["y", ""],
     "agenda_item": ["1", "2", "general", "x"],
     "body_en": ["King County Council", "Law and Justice\u2028Committee"],
-    "body_es": ["Concejo del Condado de King"],
+    "body_es": ["Consejo del Condado de King"],
     "starts": ["13:30", "24:00", "1:30", "١٣:٣٠"], "cutoff": ["10:00", "14:00", "02:30"],
     "comment_email": ["clerk@kingcounty.gov", "clerk@kingcounty.gov\r\nBcc: x@y.z", "not an address"],
     "open_comment": ["y", ""],
@@ -754,7 +754,7 @@ class FuzzContext:
         """A meeting taking written comment, with one agenda item: ([meeting id], [item id])."""
         day = local_date(utcnow()) + dt.timedelta(days=10)
         created = redirect_path(self.staff.submit("/staff/meetings/new", {
-            "body_en": "King County Council", "body_es": "Concejo del Condado de King", "date": day.isoformat(),
+            "body_en": "King County Council", "body_es": "Consejo del Condado de King", "date": day.isoformat(),
             "starts": "13:30", "cutoff": "10:00", "comment_email": "clerk@council.example",
             "agenda_url": "https://kingcounty.example/agenda"}))
         meeting = created.split("?")[0]

@@ -35,7 +35,7 @@ def test_staff_enter_a_meeting_and_a_supporter_writes_to_the_whole_council_and_o
 
     staff = served.signed_in(f"staff-meetings-{run}@campaign.test", "staff")
     meeting = redirect_path(staff.submit("/staff/meetings/new", {
-        "body_en": "King County Council", "body_es": "Concejo del Condado de King", "date": day.isoformat(),
+        "body_en": "King County Council", "body_es": "Consejo del Condado de King", "date": day.isoformat(),
         "starts": "13:30", "cutoff": "10:00", "comment_email": clerk, "place": "516 3rd Ave, Room 1001, Seattle",
         "online_url": "https://zoom.example/j/98765", "phone": "+1 253 215 8782",
         "agenda_url": "https://kingcounty.example/council/agenda"}))
