@@ -101,3 +101,6 @@ def test_every_page_describes_a_letter_to_the_whole_council_as_one(app, client, 
     assert "email each member of the King County Council their copy" in text(client.get(link))
     status = text(client.get(f"/letters/{token}/status"))
     assert "Your letter to the members of the King County Council." in status
+    printing = letter_token(submit_letter(client, recipients="council"))
+    assert "Your letters to the nine members of the King County Council are ready to print." in text(
+        client.get(f"/letters/{printing}/thanks"))
