@@ -61,7 +61,8 @@ def test_a_supporter_sends_the_letter_as_public_comment_for_the_item_they_choose
     assert "Item 2025-0217" in comment["Subject"]
     page.get_by_role("link", name="Check your letter's status").click()
     expect(page.locator(".status-comment-sent")).to_contain_text("Sent to the clerk on time")
-    expect(page.locator("main")).to_contain_text("We will email you a reminder the day before the meeting.")
+    expect(page.locator("main")).to_contain_text("We will email you a reminder the day before the King County Council "
+                                                 "meeting of")
 
 
 def test_axe_finds_nothing_on_the_meeting_offer_and_the_comment_status(new_context, app, smtp, axe_source):

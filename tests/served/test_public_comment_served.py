@@ -78,7 +78,8 @@ def test_staff_enter_a_meeting_and_a_supporter_writes_to_the_whole_council_and_o
     status = f"{letter}/status"
     served.wait_until(lambda: before_value_sent() in visible(confirmer.get(status)), timeout=20,
                       what="the status page to say the comment was sent")
-    assert say("es", "We will email you a reminder the day before the meeting.") in visible(confirmer.get(status))
+    reminder = say("es", "We will email you a reminder the day before the %(body)s meeting of %(date)s.").split("%(")[0]
+    assert reminder in visible(confirmer.get(status))
 
     job = redirect_path(staff.submit(meeting, {}, action=f"{meeting}/items/{item}/print"))
     served.wait_until(lambda: staff.get(f"{job}.json").json()["ready"], timeout=90,
