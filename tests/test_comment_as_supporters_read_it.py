@@ -5,7 +5,9 @@ no reminder "the day before" is offered or sent on the meeting's day; letters to
 as such on every page."""
 
 import datetime as dt
+import re
 
+import pytest
 import time_machine
 
 from actiontool.meetings.schedule import county_moment
@@ -15,6 +17,7 @@ from tests.helpers import (
     ask_to_email,
     confirm,
     confirmation_link,
+    csrf_token,
     letter_token,
     run_worker,
     submit_letter,
@@ -104,3 +107,32 @@ def test_every_page_describes_a_letter_to_the_whole_council_as_one(app, client, 
     printing = letter_token(submit_letter(client, recipients="council"))
     assert "Your letters to the nine members of the King County Council are ready to print." in text(
         client.get(f"/letters/{printing}/thanks"))
+
+
+@pytest.mark.parametrize("lang, recipients, message", [
+    ("en", "", "Please choose who should receive your letter."),
+    ("es", "", "Elija quién debe recibir su carta, por favor."),
+    ("en", "all", "Not a valid choice."),
+])
+def test_the_recipients_choice_is_explained_on_the_form_with_what_was_typed(client, lang, recipients, message):
+    response = submit_letter(client, lang=lang, recipients=recipients)
+    assert response.status_code == 422
+    assert message in text(response)
+    assert 'value="José Núñez"' in response.get_data(as_text=True)
+
+
+def test_moving_a_late_comment_without_choosing_an_item_is_explained_on_the_status_page(app, client, smtp):
+    add_meeting(app, MEETING_DAY)
+    add_meeting(app, dt.date(2026, 12, 15), items=("2025-0300", "2025-0301"))
+    with time_machine.travel(BEFORE, tick=True):
+        token = letter_token(submit_letter(client, lang="es"))
+        ask_to_email(client, token, comment="y")
+        run_worker(app)
+    with time_machine.travel(county_moment(MEETING_DAY, dt.time(9, 40)).replace(tzinfo=UTC), tick=True):
+        confirm(client, confirmation_link(smtp.messages_to("jose@example.org")[-1]))
+        status = client.get(f"/letters/{token}/status").get_data(as_text=True)
+        meeting = re.search(r'name="meeting" type="hidden" value="(\d+)"', status).group(1)
+        response = client.post(f"/letters/{token}/comment", data={"csrf_token": csrf_token(status),
+                                                                  "meeting": meeting})
+    assert response.status_code == 422
+    assert "Elija sobre qué es su comentario." in text(response)

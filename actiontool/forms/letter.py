@@ -21,7 +21,7 @@ from actiontool.letters.content import NOTE_MAX_LENGTH
 from actiontool.models import PublicComment
 
 # A meeting's id as the page carries it: plain ASCII digits ("\d" and int() would take other scripts' too).
-MEETING_ID = re.compile(r"[0-9]{1,9}")
+MEETING_ID = re.compile(r"[0-9]{1,9}\Z")
 
 # Who a letter from the public form goes to.
 MY_MEMBER, WHOLE_COUNCIL = "mine", "council"
@@ -103,7 +103,27 @@ class LetterForm(AddressForm):
     website = StringField(_l("Leave this field empty"), validators=[Optional(), too_long(200)])
 
 
-class SendForm(Form):
+class MeetingChoice:
+    """What a form offering a meeting shares (SendForm, MoveCommentForm): its `meeting` and `agenda_item`
+    fields are set from the meeting the page offers."""
+
+    def offer(self, meeting, language, general_label):
+        """Show `meeting` (a plain dict, or None): its agenda items to choose from, and "any county matter"
+        (`general_label`) at an open-comment meeting. With one choice, it is chosen."""
+        choices = []
+        if meeting is not None:
+            choices = [SelectChoice(str(item["id"]), f"{item['file_number']}: {item['title'][language]}")
+                       for item in meeting["items"]]
+            if meeting["open_comment"]:
+                choices.append(SelectChoice(PublicComment.ANY_MATTER, general_label))
+            self.meeting.data = str(meeting["id"])
+        self.agenda_item.choices = choices
+        if len(choices) == 1:
+            self.agenda_item.data = choices[0].value
+        return self
+
+
+class SendForm(MeetingChoice, Form):
     """Asking for the letter to be emailed: the supporter's address, a copy, campaign news.
 
     `website` is a honeypot: hidden from people, filled in by bots.
@@ -123,29 +143,14 @@ class SendForm(Form):
     wants_copy = BooleanField(_l("Send me a copy of the email"))
     opt_in = BooleanField(_l("I would like to hear from the campaign about this issue"))
     website = StringField(_l("Leave this field empty"), validators=[Optional(), too_long(200)])
-    # The meeting offered on the page (see MeetingChoice), when one is taking written comment.
-    meeting = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    # The meeting offered on the page (MeetingChoice.offer), when one is taking written comment.
+    meeting = HiddenField(validators=[Optional(), Regexp(MEETING_ID)])
     comment = BooleanField(_l("Also send my letter as written public comment for this meeting"))
     # No Optional(): it would stop validate_agenda_item, which requires a choice only when commenting.
     agenda_item = RadioField(_l("What is your comment about?"), choices=[], validate_choice=False,
                              validators=[too_long(20)])
     include_street = BooleanField(_l("Include my street address"))
     meeting_reminder = BooleanField(_l("Email me a reminder the day before the meeting"))
-
-    def offer(self, meeting, language, general_label):
-        """Show `meeting` (a plain dict, or None): its agenda items to choose from, and "any county matter"
-        (`general_label`) at an open-comment meeting. With one choice, it is chosen."""
-        choices = []
-        if meeting is not None:
-            choices = [SelectChoice(str(item["id"]), f"{item['file_number']}: {item['title'][language]}")
-                       for item in meeting["items"]]
-            if meeting["open_comment"]:
-                choices.append(SelectChoice(PublicComment.ANY_MATTER, general_label))
-            self.meeting.data = str(meeting["id"])
-        self.agenda_item.choices = choices
-        if len(choices) == 1:
-            self.agenda_item.data = choices[0].value
-        return self
 
     def validate_agenda_item(self, field):
         if self.comment.data and self.agenda_item.choices and field.data not in \
@@ -164,14 +169,13 @@ class SendForm(Form):
                 "reminder": self.meeting_reminder.data}
 
 
-class MoveCommentForm(Form):
+class MoveCommentForm(MeetingChoice, Form):
     """Sending a comment that missed its meeting to the next one."""
 
-    meeting = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
+    meeting = HiddenField(validators=[DataRequired(), Regexp(MEETING_ID)])
     agenda_item = RadioField(_l("What is your comment about?"), choices=[], validate_choice=False,
                              validators=[DataRequired(_l("Please choose what your comment is about.")),
                                          too_long(20)])
-    offer = SendForm.offer
 
 
 class ButtonForm(Form):

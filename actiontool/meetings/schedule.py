@@ -87,7 +87,7 @@ def meeting_dict(meeting):
     }
 
 
-def open_meetings(margin_minutes, now=None, limit=None):
+def open_meetings(margin_minutes, now=None):
     """Meetings still taking comment at `now` (not cancelled, before their deadline, with an item to comment
     on or open to any matter), soonest first, as plain dicts."""
     now = now or utcnow()
@@ -100,8 +100,6 @@ def open_meetings(margin_minutes, now=None, limit=None):
         values = meeting_dict(meeting)
         if values["items"] or values["open_comment"]:
             found.append(values)
-            if limit and len(found) >= limit:
-                break
     return found
 
 
