@@ -3,7 +3,7 @@ a whole file (checked, previewed, then applied in one transaction), and download
 
 import hashlib
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, url_for
 from flask_babel import gettext as _
 
 from actiontool import uploads
@@ -11,7 +11,7 @@ from actiontool.forms.areas import AreasApplyForm, AreasUploadForm, DistrictArea
 from actiontool.officials import COUNCIL_DISTRICTS
 from actiontool.roster import areas
 from actiontool.web.auth import current_user, staff_required
-from actiontool.web.pages import show_problems, staff_page
+from actiontool.web.pages import done_notice, show_problems, staff_page
 
 bp = Blueprint("areas", __name__, url_prefix="/staff/areas")
 
@@ -27,7 +27,7 @@ def area_list():
     """The nine districts, each with its member, its areas in both languages, their source and date."""
     stored = {row["district"]: row for row in areas.area_rows()}
     members = {choice["district"]: choice["member"] for choice in areas.district_choices("en")}
-    notice = NOTICES.get(request.args.get("done"), lambda: None)()
+    notice = done_notice(NOTICES)
     return staff_page("staff/areas.html", districts=COUNCIL_DISTRICTS, stored=stored, members=members,
                       notice=notice)
 

@@ -11,7 +11,7 @@ from actiontool.i18n import current_language
 from actiontool.meetings import agenda
 from actiontool.printing import jobs
 from actiontool.web.auth import current_user, staff_required
-from actiontool.web.pages import require_button_token, show_problems, staff_page
+from actiontool.web.pages import done_notice, require_button_token, show_problems, staff_page
 
 bp = Blueprint("meetings", __name__, url_prefix="/staff/meetings")
 
@@ -26,7 +26,7 @@ NOTICES = {
 
 
 def _notice():
-    return NOTICES.get(request.args.get("done"), lambda: None)()
+    return done_notice(NOTICES)
 
 
 def _author():

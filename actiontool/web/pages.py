@@ -73,6 +73,12 @@ def letter_page(letter, form, notice=None, status=200):
                            notice=notice, group=group, **context), status
 
 
+def done_notice(notices):
+    """The notice for what a page's redirect says was just done (?done=<key>), in the page's language, or None.
+    `notices`: key -> a function giving the translated text."""
+    return notices.get(request.args.get("done"), lambda: None)()
+
+
 def show_problems(form, problems):
     """A checked value's problems (roster, areas, meetings) on the form: each under its field, the first one
     only, or above the form when no field has its name (a problem names its field `field` or `column`)."""

@@ -18,7 +18,7 @@ from actiontool.mail import held
 from actiontool.models import Official, User, db, utcnow
 from actiontool.web import auth
 from actiontool.web.auth import current_user, role_required, staff_required
-from actiontool.web.pages import require_button_token, show_problems, staff_page
+from actiontool.web.pages import done_notice, require_button_token, show_problems, staff_page
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -134,7 +134,7 @@ def roster_list():
     """The roster, each row flagged when it was last verified too long ago (on King County's calendar)."""
     officials = db.session.scalars(db.select(Official)).all()
     ids = {(o.office, o.district): o.id for o in officials}
-    notice = NOTICES.get(request.args.get("done"), lambda: None)()
+    notice = done_notice(NOTICES)
     today, stale_after = local_date(utcnow()), int(current_app.config["ROSTER_STALE_AFTER_DAYS"])
     rows = [dict(row, stale=is_stale(row["verified_on"], today, stale_after)) for row in roster.roster_rows()]
     return staff_page("staff/roster.html", officials=rows, ids=ids, notice=notice, stale_after=stale_after)
@@ -230,7 +230,7 @@ def roster_check():
 @bp.get("/letters/held")
 @staff_required
 def held_letters():
-    notice = NOTICES.get(request.args.get("done"), lambda: None)()
+    notice = done_notice(NOTICES)
     return staff_page("staff/held.html", letters=held.held_letters(), form=ButtonForm(), notice=notice)
 
 
