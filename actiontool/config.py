@@ -2,6 +2,7 @@
 from the environment, then tests."""
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -66,6 +67,26 @@ DEFAULTS = {
     # or not at all (the supporter is offered the next meeting).
     "COMMENT_MARGIN_MINUTES": 30,
     "REMINDER_AFTER_HOURS": 24,
+    # "Did they reply?": asked this many days after a letter is delivered (if the supporter said yes); its
+    # one-click answers work for this many days after it is sent, then nothing more is asked.
+    "FOLLOW_UP_AFTER_DAYS": 14,
+    "FOLLOW_UP_ANSWER_DAYS": 7,
+    # /numbers is computed at most once in this many seconds (per web process) and cached by browsers as long.
+    "NUMBERS_CACHE_SECONDS": 300,
+    # Alerts: who is told (comma-separated addresses; empty: alerts are only logged), and when. Mail due for
+    # longer than ALERT_QUEUE_MINUTES means the worker is down or stuck; more than ALERT_FAILURE_SHARE (0 to
+    # 1) of the last hour's messages refused for good, once at least ALERT_FAILURE_MIN_MESSAGES finished.
+    "ALERT_EMAILS": "",
+    "ALERT_QUEUE_MINUTES": 15,
+    "ALERT_FAILURE_SHARE": 0.25,
+    "ALERT_FAILURE_MIN_MESSAGES": 5,
+    # The worker compares the roster with the county's layer this often (hours; 0: never).
+    "ROSTER_CHECK_HOURS": 24,
+    # GET /healthz answers 503 when no worker has been seen for this many seconds.
+    "HEALTH_WORKER_SECONDS": 120,
+    # Partner sites that may show the letter form in a frame (/embed?partner=<tag>): "tag=https://origin"
+    # pairs, comma-separated. Letters written there are counted under the tag. Empty: no site may frame it.
+    "EMBED_PARTNERS": "",
     # Days after which a finished letter loses the supporter's name, email, address and note.
     "RETENTION_DAYS": 30,
     # Abuse limits.
@@ -124,10 +145,40 @@ def load(app, test_config=None):
             "the built-in key is only for debug and tests."
         )
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    app.config["EMBED_PARTNERS"] = embed_partners(app.config["EMBED_PARTNERS"])
     try:
         app.extensions["campaign"] = campaign.load(app.config, app.instance_path)
     except campaign.CampaignSettingError as error:
         raise ConfigurationError(str(error)) from None
+
+
+# A partner's tag as it appears in /embed?partner=<tag> and on /numbers: lowercase letters, digits and dashes.
+PARTNER_TAG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?\Z")
+# An origin a browser sends and CSP's frame-ancestors names: scheme, host and optional port, nothing else.
+ORIGIN = re.compile(r"https?://(?:[a-z0-9-]+\.)*[a-z0-9-]+(?::[0-9]{1,5})?\Z")
+
+
+def embed_partners(value):
+    """EMBED_PARTNERS ("tag=https://origin, ...", or already a dict) as {tag: origin}; a malformed entry stops the
+    app, so no typo can open the frame to a site nobody chose."""
+    if isinstance(value, dict):
+        pairs = value.items()
+    else:
+        pairs = []
+        for entry in filter(None, (part.strip() for part in str(value or "").split(","))):
+            tag, equals, origin = entry.partition("=")
+            if not equals:
+                raise ConfigurationError(f"EMBED_PARTNERS: {entry!r} is not tag=https://origin")
+            pairs.append((tag.strip(), origin.strip()))
+    partners = {}
+    for tag, origin in pairs:
+        origin = str(origin).lower().rstrip("/")
+        if not PARTNER_TAG.match(str(tag)):
+            raise ConfigurationError(f"EMBED_PARTNERS: the tag {tag!r} must be lowercase letters, digits and dashes")
+        if not ORIGIN.match(origin):
+            raise ConfigurationError(f"EMBED_PARTNERS: {origin!r} is not an origin like https://partner.example.org")
+        partners[str(tag)] = origin
+    return partners
 
 
 def _instance_secret_key(instance_path):

@@ -105,13 +105,14 @@ def _still_due(row, config):
         found = comments.still_on_time(row.letter_id, utcnow(), config["COMMENT_MARGIN_MINUTES"])
         if found == comments.ON_TIME:
             return True
-        row.status, row.claimed_until = OutboxMessage.FAILED, None
+        row.status, row.claimed_until, row.finished_at = OutboxMessage.SKIPPED, None, utcnow()
         row.last_error = "missed the comment deadline" if found == comments.MISSED else "nothing to send"
         if found == comments.MISSED:
             enqueue(row.letter, COMMENT_NOT_SENT)
         return False
     if row.kind == MEETING_REMINDER and not comments.reminder_still_due(row.letter_id, utcnow()):
-        row.status, row.claimed_until, row.last_error = OutboxMessage.FAILED, None, "the meeting has started"
+        row.status, row.claimed_until, row.last_error = OutboxMessage.SKIPPED, None, "the meeting has started"
+        row.finished_at = utcnow()
         return False
     return True
 
@@ -148,6 +149,7 @@ def _still_mine(row_id, lease_seconds, token):
 def _sent(row):
     now = utcnow()
     row.status, row.sent_at, row.claimed_until, row.last_error = OutboxMessage.SENT, now, None, ""
+    row.finished_at = now
     letter = row.letter
     if row.kind == CONFIRMATION:
         letter.confirmation_sent_at = now
@@ -161,6 +163,7 @@ def _sent(row):
 
 def _failed(row, reason):
     row.status, row.claimed_until, row.last_error = OutboxMessage.FAILED, None, reason[:300]
+    row.finished_at = utcnow()
     letter = row.letter
     if row.kind == TO_OFFICIAL:
         letter.status, letter.failure_reason = LetterStatus.FAILED, "refused"
@@ -188,7 +191,7 @@ def _retry_later(row, reason, config):
 
 def _deliver_one(row, transport, config):
     if not _still_due(row, config):
-        return "failed"
+        return "skipped"
     try:
         message, sender, recipients = build(row, config)
     except Exception as error:  # one bad row must never stop the others
@@ -226,7 +229,7 @@ def queue_reminders(config):
 
 def deliver_due(config):
     """Send every message that is due, over one connection; return counts by outcome."""
-    counts = {"sent": 0, "retry": 0, "failed": 0, "reminders": queue_reminders(config)}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "reminders": queue_reminders(config)}
     transport = open_transport(config["MAIL_URL"], timeout=float(config["MAIL_TIMEOUT"]))
     lease, token = float(config["MAIL_LEASE_SECONDS"]), secrets.token_hex(16)
     try:

@@ -4,6 +4,8 @@ Everything is importable from here (`from actiontool.models import Letter, db`).
 """
 
 from actiontool.models.base import DATABASE_AWAY, Base, db, discard_failed_transaction, init_app, migrate, utcnow  # noqa: F401
+from actiontool.models.followup import FollowUp, ReplyTally  # noqa: F401
 from actiontool.models.letters import Event, Letter, LetterStatus, Official, OutboxMessage, PrintJob, SheetRow  # noqa: F401
 from actiontool.models.meetings import AgendaItem, CommentStatus, Meeting, MeetingReminder, PublicComment  # noqa: F401
+from actiontool.models.monitoring import Alert, WorkerHeartbeat  # noqa: F401
 from actiontool.models.staff import DistrictArea, LoginFailure, LookupCacheEntry, RosterRevision, User  # noqa: F401

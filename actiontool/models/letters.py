@@ -88,6 +88,10 @@ class Letter(db.Model):
     # A letter to the whole council: every member's copy, and the supporter's own letter (the lead, which
     # holds the token the supporter's pages and emails use), carry the lead's id. None: one official only.
     group_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"), nullable=True, index=True)
+    # The supporter's choice to be asked, two weeks after delivery, whether the official replied.
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The partner organisation whose site the letter was written on (/embed?partner=<tag>), or "".
+    partner: Mapped[str] = mapped_column(String(40), default="")
     # Set when the retention period removed the supporter's name, email, address and note.
     purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
@@ -156,7 +160,8 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
-    PENDING, SENDING, SENT, FAILED, HELD = "pending", "sending", "sent", "failed", "held"
+    # SKIPPED: no longer needed (a follow-up question whose letter's details were deleted), never tried.
+    PENDING, SENDING, SENT, FAILED, HELD, SKIPPED = "pending", "sending", "sent", "failed", "held", "skipped"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
@@ -170,5 +175,7 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # When it was sent, failed or skipped: alerts count the last hour's permanent failures by it.
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True, index=True)
 
     letter: Mapped[Letter] = relationship()

@@ -1,0 +1,52 @@
+"""What letters did: the question two weeks after delivery ("did they reply?") and its answers, kept only as
+counts."""
+
+import datetime as dt
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from actiontool.models.base import db, utcnow
+from actiontool.models.letters import Letter
+
+
+class FollowUp(db.Model):
+    """One supporter's "did they reply?" email for one delivered letter: when it is due, when it went, and
+    whether its one-click answer was used (the answer itself is only counted, in ReplyTally). Deleted once the
+    letter's details are removed and the answer window has closed."""
+
+    __tablename__ = "follow_ups"
+
+    WAITING, SENT, ANSWERED, SKIPPED = "waiting", "sent", "answered", "skipped"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default=WAITING)
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The count this answer added to, until the supporter says how many days the reply took (or the window
+    # closes): then it is forgotten.
+    tally_id: Mapped[int | None] = mapped_column(ForeignKey("reply_tallies.id", ondelete="SET NULL"),
+                                                 nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    letter: Mapped[Letter] = relationship()
+
+
+class ReplyTally(db.Model):
+    """One answer to "did they reply?", with nothing about who gave it: which official (as the letter was
+    addressed), the letter's language and channel, the answer, and (when given) the days the reply took."""
+
+    __tablename__ = "reply_tallies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"), nullable=True,
+                                                    index=True)
+    office: Mapped[str] = mapped_column(String(32))
+    district: Mapped[str] = mapped_column(String(2), default="")
+    official_name: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(4))
+    channel: Mapped[str] = mapped_column(String(12))
+    answer: Mapped[str] = mapped_column(String(12))
+    days: Mapped[int | None] = mapped_column(Integer, nullable=True)
