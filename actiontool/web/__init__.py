@@ -3,7 +3,9 @@
 site.py (CSRF, headers, error pages), identity.py (the campaign's name, colours, logo) and guard.py
 (requests no page can read, registered first by create_app) apply to every page;
 supporter.py, email_pages.py, staff.py, events.py, prints.py and api.py are the pages each audience uses
-(areas.py and meetings.py are more of the staff console's); pages.py holds what they share.
+(areas.py and meetings.py are more of the staff console's; replies.py answers "did they reply?"; embed.py is the
+form in partners' pages; numbers.py the public figures; health.py is for uptime monitors); pages.py holds what
+they share.
 """
 
 from actiontool.printing import pdf
@@ -11,11 +13,15 @@ from actiontool.web import (
     api,
     areas,
     email_pages,
+    embed,
     events,
+    health,
     identity,
     meetings,
+    numbers,
     prints,
     ratelimit,
+    replies,
     site,
     staff,
     supporter,
@@ -35,4 +41,8 @@ def init_app(app):
     events.init_app(app)
     prints.init_app(app)
     api.init_app(app)
+    replies.init_app(app)
+    numbers.init_app(app)
+    embed.init_app(app)
+    health.init_app(app)
     ratelimit.init_app(app)

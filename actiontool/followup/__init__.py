@@ -1,0 +1,1 @@
+"""What letters did: asking supporters, two weeks after delivery, whether the official replied."""
