@@ -101,6 +101,9 @@ class LetterForm(AddressForm):
                            validate_choice=False, validators=[Optional(), too_long(300)])
     # A honeypot: hidden from people, filled in by bots.
     website = StringField(_l("Leave this field empty"), validators=[Optional(), too_long(200)])
+    # The partner whose site the supporter came from (/embed?partner=<tag>, kept on the full site): a tag that is
+    # not one of EMBED_PARTNERS is ignored when the letter is saved, never an error a person sees.
+    partner = HiddenField(validators=[Optional(), too_long(40)])
 
 
 class MeetingChoice:
@@ -142,6 +145,8 @@ class SendForm(MeetingChoice, Form):
     )
     wants_copy = BooleanField(_l("Send me a copy of the email"))
     opt_in = BooleanField(_l("I would like to hear from the campaign about this issue"))
+    # Asked two weeks after delivery: did the official reply? On unless the supporter says no.
+    follow_up = BooleanField(_l("In two weeks, ask me once whether they replied"), default=True)
     website = StringField(_l("Leave this field empty"), validators=[Optional(), too_long(200)])
     # The meeting offered on the page (MeetingChoice.offer), when one is taking written comment.
     meeting = HiddenField(validators=[Optional(), Regexp(MEETING_ID)])
