@@ -3,7 +3,8 @@
 After ACTIONTOOL_RETENTION_DAYS, a letter that was delivered or abandoned keeps
 its district, language, status and dates, and loses the supporter's name,
 email, phone, address and note; a reminder of a meeting asked for with it is
-deleted. Letters still on their way (queued, held, or with a public comment or
+deleted, and so is a "did they reply?" question whose time is over (its answer survives only as a count).
+Letters still on their way (queued, held, or with a public comment or
 meeting reminder still to go) are kept until they are done. Sign-up sheet rows
 nobody fixed are deleted.
 With mail written to files, .eml files older than that are deleted too.
@@ -12,6 +13,7 @@ With mail written to files, .eml files older than that are deleted too.
 
 import datetime as dt
 
+from actiontool.followup import survey
 from actiontool.lookup.cache import LookupCache
 from actiontool.mail.transport import FileTransport, open_transport
 from actiontool.meetings.comments import letters_waiting
@@ -33,10 +35,11 @@ def purge(config, now=None):
                 purged_at=now))
     db.session.execute(db.delete(MeetingReminder).where(
         MeetingReminder.letter_id.in_(db.select(Letter.id).where(Letter.purged_at.is_not(None)))))
+    follow_ups = survey.forget(now, int(config["FOLLOW_UP_ANSWER_DAYS"]))
     rows = db.session.execute(db.delete(SheetRow).where(SheetRow.created_at < cutoff))
     cache = LookupCache(config["SECRET_KEY"], config["LOOKUP_CACHE_DAYS"]).prune()
     db.session.commit()
-    return {"letters": result.rowcount, "sheet_rows": rows.rowcount, "lookups": cache,
+    return {"letters": result.rowcount, "sheet_rows": rows.rowcount, "lookups": cache, "follow_ups": follow_ups,
             "mail_files": _purge_mail_files(config["MAIL_URL"], cutoff)}
 
 

@@ -63,6 +63,7 @@ def _witnessed_letter(event_id, values, official, district, email_it, ui_languag
     letter = new_letter(values, official, district, ui_language, event_id=event_id)
     if email_it and letter.email and official.email:
         letter.status, letter.confirmed_at = LetterStatus.QUEUED, utcnow()
+        letter.follow_up = bool(values.get("follow_up"))
         outbox.enqueue(letter, outbox.TO_OFFICIAL)
     return letter
 

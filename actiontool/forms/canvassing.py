@@ -34,6 +34,9 @@ class EventSignerForm(LetterForm):
     """One signer at an event: the letter form, plus their agreement to have it emailed."""
 
     email_it = BooleanField(_l("The signer agrees that we also email the letter"))
+    # Asked only with the signer's agreement: off unless the canvasser ticks it.
+    follow_up = BooleanField(_l("The signer agrees that we ask them once, by email in two weeks, whether the "
+                                "official replied"))
     # Event letters go to the signer's own councilmember (and, when the campaign says so, the Executive).
     recipients = None
     phone = TelField(

@@ -106,8 +106,9 @@ def _margin():
     return current_app.config["COMMENT_MARGIN_MINUTES"]
 
 
-def request_email_delivery(token, email, wants_copy, opt_in, meeting=None):
-    """Save the supporter's email choices and queue the confirmation email.
+def request_email_delivery(token, email, wants_copy, opt_in, meeting=None, follow_up=False):
+    """Save the supporter's email choices and queue the confirmation email. `follow_up`: ask them, two weeks
+    after delivery, whether the official replied.
 
     `meeting`, when the supporter chose to comment or to be reminded: {"meeting_id", "choice" (an agenda
     item's id, or comments.GENERAL), "include_street", "comment", "reminder"}."""
@@ -127,7 +128,7 @@ def request_email_delivery(token, email, wants_copy, opt_in, meeting=None):
             db.session.rollback()
             return Outcome(problem, token)
     if not _move(letter, LetterStatus.WRITTEN, LetterStatus.AWAITING_CONFIRMATION,
-                 email=email, wants_copy=wants_copy, opt_in=opt_in):
+                 email=email, wants_copy=wants_copy, opt_in=opt_in, follow_up=follow_up):
         db.session.rollback()
         return Outcome(ALREADY, token)
     for copy in group_of(letter)[1:]:

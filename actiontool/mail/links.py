@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from itsdangerous import URLSafeTimedSerializer
 
+from actiontool.followup.survey import ANSWERS, link_token
+
 SALT = "confirm-letter"
 
 
@@ -35,4 +37,13 @@ def supporter_links(letter, confirm=False):
     }
     if confirm:
         links["confirm"] = external_url("email.confirm", language, signed=confirmation_token(letter["token"]))
+    return links
+
+
+def follow_up_links(letter, follow_up_id):
+    """The one-click answers of a "did they reply?" email ({answer: link}), and the public numbers' page, each
+    in the supporter's language."""
+    language, signed = letter["ui_language"], link_token(follow_up_id)
+    links = {answer: external_url("replies.question", language, signed=signed, answer=answer) for answer in ANSWERS}
+    links["numbers"] = external_url("supporter.index", language).replace("/?", "/numbers?", 1)
     return links

@@ -22,10 +22,11 @@ import secrets
 from flask import current_app
 from sqlalchemy import and_, or_
 
+from actiontool.followup import survey
 from actiontool.letters.content import compose
 from actiontool.letters.store import letter_dict
-from actiontool.mail import emails, meeting_emails
-from actiontool.mail.links import supporter_links
+from actiontool.mail import emails, follow_up_email, meeting_emails
+from actiontool.mail.links import follow_up_links, supporter_links
 from actiontool.mail.transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
 from actiontool.meetings import comments
 from actiontool.models import Letter, LetterStatus, OutboxMessage, db, utcnow
@@ -40,6 +41,8 @@ FAILURE_NOTICE = "failure_notice"
 PUBLIC_COMMENT = "public_comment"
 COMMENT_NOT_SENT = "comment_not_sent"
 MEETING_REMINDER = "meeting_reminder"
+# "Did they reply?", two weeks after the letter was delivered (followup.survey decides who is asked).
+FOLLOW_UP = "follow_up"
 BATCH = 20
 
 
@@ -79,6 +82,11 @@ def build(row, config):
         return message, config["MAIL_FROM"], [envelope]
     if row.kind in (PUBLIC_COMMENT, COMMENT_NOT_SENT, MEETING_REMINDER):
         return _build_meeting_message(row, letter, mail, when, config)
+    if row.kind == FOLLOW_UP:
+        links = follow_up_links(letter, survey.follow_up_of(row.letter_id))
+        message = follow_up_email.follow_up(letter, links, mail, when,
+                                            closes=when + dt.timedelta(days=int(config["FOLLOW_UP_ANSWER_DAYS"])))
+        return message, config["MAIL_FROM"], [letter["email"]]
     confirming = row.kind in (CONFIRMATION, REMINDER)
     links = supporter_links(letter, confirm=confirming)
     comment = comments.comment_values(row.letter_id)["comment"] if confirming else None
@@ -114,6 +122,12 @@ def _still_due(row, config):
         row.status, row.claimed_until, row.last_error = OutboxMessage.SKIPPED, None, "the meeting has started"
         row.finished_at = utcnow()
         return False
+    if row.kind == FOLLOW_UP and not survey.still_due(row.letter_id):
+        # The letter's details were removed (retention), or the question is no longer waiting.
+        survey.skipped(row.letter_id)
+        row.status, row.claimed_until, row.last_error = OutboxMessage.SKIPPED, None, "no longer asked"
+        row.finished_at = utcnow()
+        return False
     return True
 
 
@@ -146,7 +160,7 @@ def _still_mine(row_id, lease_seconds, token):
     return renewed.rowcount == 1
 
 
-def _sent(row):
+def _sent(row, config):
     now = utcnow()
     row.status, row.sent_at, row.claimed_until, row.last_error = OutboxMessage.SENT, now, None, ""
     row.finished_at = now
@@ -155,10 +169,15 @@ def _sent(row):
         letter.confirmation_sent_at = now
     elif row.kind == TO_OFFICIAL and letter.status != LetterStatus.SENT:
         letter.status, letter.sent_at = LetterStatus.SENT, now
+        follow_up = survey.schedule(letter, now, int(config["FOLLOW_UP_AFTER_DAYS"]))
+        if follow_up is not None:
+            enqueue(letter, FOLLOW_UP, at=follow_up.due_at)
     elif row.kind == PUBLIC_COMMENT:
         comments.sent(row.letter_id, now)
     elif row.kind == MEETING_REMINDER:
         comments.reminder_sent(row.letter_id)
+    elif row.kind == FOLLOW_UP:
+        survey.sent(row.letter_id, now)
 
 
 def _failed(row, reason):
@@ -175,6 +194,8 @@ def _failed(row, reason):
         enqueue(letter, COMMENT_NOT_SENT)
     elif row.kind == MEETING_REMINDER:
         comments.reminder_skipped(row.letter_id)
+    elif row.kind == FOLLOW_UP:
+        survey.skipped(row.letter_id)
 
 
 def _retry_later(row, reason, config):
@@ -208,7 +229,7 @@ def _deliver_one(row, transport, config):
     except TemporaryFailure as error:
         _retry_later(row, str(error), config)
         return "retry"
-    _sent(row)
+    _sent(row, config)
     return "sent"
 
 

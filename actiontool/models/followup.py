@@ -40,6 +40,13 @@ class ReplyTally(db.Model):
 
     __tablename__ = "reply_tallies"
 
+    # The answers: a personal reply, a form reply, no reply yet, I don't know; those that are replies.
+    PERSONAL, FORM, NO_REPLY, UNKNOWN = "personal", "form", "none", "unknown"
+    ANSWERS = (PERSONAL, FORM, NO_REPLY, UNKNOWN)
+    REPLIED = (PERSONAL, FORM)
+    # How long a reply took, as the supporter chooses it: "within N days" (the last: more than two weeks).
+    DAYS = (1, 3, 7, 14, 30)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"), nullable=True,
                                                     index=True)

@@ -92,7 +92,7 @@ def send(token):
         # A bot filled the hidden field: say what a person would see, and do nothing.
         return render_template("check_email.html", letter=letter)
     outcome = confirmation.request_email_delivery(token, form.email.data, form.wants_copy.data, form.opt_in.data,
-                                                  chosen)
+                                                  chosen, follow_up=form.follow_up.data)
     if outcome.code == confirmation.OK:
         return render_template("check_email.html", letter=letter_values(token),
                                **comments.comment_values(letter["id"]))

@@ -1,0 +1,33 @@
+"""The "did they reply?" pages' forms: the answer, then (after a reply) how long it took."""
+
+from wtforms import RadioField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired
+
+from actiontool.forms.base import Form, too_long
+from actiontool.i18n import lazy_gettext as _l
+from actiontool.models import ReplyTally
+
+PERSONAL, FORM, NO_REPLY, UNKNOWN, DAYS = (ReplyTally.PERSONAL, ReplyTally.FORM, ReplyTally.NO_REPLY,
+                                           ReplyTally.UNKNOWN, ReplyTally.DAYS)
+
+
+class AnswerForm(Form):
+    answer = RadioField(
+        _l("Did they reply?"),
+        choices=[SelectChoice(PERSONAL, _l("Yes, a personal reply (written to me)")),
+                 SelectChoice(FORM, _l("Yes, a form reply (the same for everyone)")),
+                 SelectChoice(NO_REPLY, _l("No reply yet")),
+                 SelectChoice(UNKNOWN, _l("I don't know"))],
+        validators=[DataRequired(_l("Please choose an answer.")), too_long(12)],
+    )
+
+
+class DaysForm(Form):
+    days = RadioField(
+        _l("How long did the reply take?"),
+        choices=[SelectChoice(str(DAYS[0]), _l("Within a day")), SelectChoice(str(DAYS[1]), _l("Within 3 days")),
+                 SelectChoice(str(DAYS[2]), _l("Within a week")), SelectChoice(str(DAYS[3]), _l("Within two weeks")),
+                 SelectChoice(str(DAYS[4]), _l("More than two weeks"))],
+        validators=[DataRequired(_l("Please choose how long it took.")), too_long(3)],
+    )
