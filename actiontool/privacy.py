@@ -2,7 +2,8 @@
 
 Addresses travel in query strings (GET /api/lookup?street=...), a letter's
 secret token is in its URLs (/letters/<token>, .pdf, /send, /status,
-/resend), a confirmation link carries a signed token (/confirm/<signed>), and
+/resend), a confirmation link carries a signed token (/confirm/<signed>), so does a "did they reply?" link
+(/reply/<signed>/<answer>), and
 a request log line names the client's IP. One rule, `redact`, removes all of
 them, and one filter applies it to every record of every logger we own: the
 development server's request log (werkzeug), the app's own log, and gunicorn's
@@ -22,8 +23,9 @@ QUERY_STRING = re.compile(r"\?[^\n]*?(?=\sHTTP/|\n|$)")
 # gunicorn's "Invalid request from ip=...: <reason>: '<what was sent>'": what was sent may be any part of a
 # request line; it goes whole, from its first quote to the line's last.
 INVALID_REQUEST_TEXT = re.compile(r"(Invalid request from ip=[^\n]*?)(['\"].*['\"])")
-# Paths whose next segment is a secret: a letter's token, a signed confirmation, a print job's token.
-SECRET_PATH = re.compile(r"(/(?:letters|confirm|prints)/)[^\s/?\"'.]+")
+# Paths whose next segment is a secret: a letter's token, a signed confirmation, a print job's token; and, dots
+# and all (its short payload is a number), a signed "did they reply?" link.
+SECRET_PATH = re.compile(r"(/(?:letters|confirm|prints)/)[^\s/?\"'.]+|(/reply/)[^\s/?\"']+")
 
 
 def redact(text):
@@ -32,7 +34,7 @@ def redact(text):
     text = IP_FIELD.sub("ip=…", text)
     text = INVALID_REQUEST_TEXT.sub(r"\1'…'", text)
     text = QUERY_STRING.sub("?…", text)
-    return SECRET_PATH.sub(r"\1…", text)
+    return SECRET_PATH.sub(lambda match: (match.group(1) or match.group(2)) + "…", text)
 
 
 class Redact(logging.Filter):

@@ -79,6 +79,9 @@ SECRET_TOKEN = "q8Zr3kLmN2pXvB7tY5wE1aSd"
     "Error handling request POST /api/lookup?street=100 Main St&city=Seattle",
     f"Invalid request from ip=127.0.0.1: Invalid HTTP request line: 'GET /letters/{SECRET_TOKEN}?street=100 Main St'",
     f"Exception on /letters/{SECRET_TOKEN}/send [POST]",
+    # A "did they reply?" link: its payload is a short number, so the signature after the dot goes too.
+    f'127.0.0.1 - - [04/Dec/2026 05:00:00] "GET /reply/MQ.{SECRET_TOKEN}/personal?lang=es HTTP/1.1" 200 -',
+    f'127.0.0.1 - - [04/Dec/2026 05:00:00] "POST /reply/MQ.{SECRET_TOKEN}/days HTTP/1.1" 302 -',
     # An apostrophe in the address once ended the redaction early; a malformed request line once escaped it.
     "Error handling request GET /api/lookup?street=12+O'Brien+Main+St&city=Seattle&zip=98104",
     'Error handling request GET /api/lookup?street=12 "Main" St&city=Seattle',

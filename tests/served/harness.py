@@ -52,6 +52,7 @@ TOKEN_PATTERNS = {
     "letter token": re.compile(r"/letters/([A-Za-z0-9_-]{20,})"),
     "confirmation token": re.compile(r"/confirm/([A-Za-z0-9_.-]{20,})"),
     "print token": re.compile(r"/prints/([A-Za-z0-9_-]{20,})"),
+    "reply token": re.compile(r"/reply/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,})"),
 }
 
 _running = weakref.WeakSet()
