@@ -65,6 +65,7 @@ SECRET = "test-secret-key"
 
 # GET routes that are not pages, so the tour does not open them as pages (each with its reason).
 NOT_PAGES = {
+    "numbers.numbers_csv": "a CSV download (the public figures)",
     "static": "files (CSS, JavaScript, fonts): their bytes are counted in each public page's weight",
     "identity.colours": "the campaign's colours, a stylesheet (counted in each public page's weight)",
     "identity.logo": "an image file",

@@ -92,6 +92,7 @@ def _login_failed(tab, world, lang):
 PUBLIC_PAGES = {
     "home": lambda tab, world, lang: tab.goto("/"),
     "privacy": lambda tab, world, lang: tab.goto("/privacy"),
+    "numbers": lambda tab, world, lang: tab.goto("/numbers"),
     "write": lambda tab, world, lang: tab.goto("/write"),
     "write-errors": _write_errors,
     "write-address-not-found": lambda tab, world, lang: write_and_submit(tab, UNKNOWN),

@@ -45,5 +45,5 @@ def follow_up_links(letter, follow_up_id):
     in the supporter's language."""
     language, signed = letter["ui_language"], link_token(follow_up_id)
     links = {answer: external_url("replies.question", language, signed=signed, answer=answer) for answer in ANSWERS}
-    links["numbers"] = external_url("supporter.index", language).replace("/?", "/numbers?", 1)
+    links["numbers"] = external_url("numbers.page", language)
     return links

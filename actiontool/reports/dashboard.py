@@ -1,21 +1,21 @@
-"""What was sent: counts for the staff dashboard, a bar chart as inline SVG, and CSV exports.
+"""What was sent, for the staff dashboard: counts by district, language, channel, status, day and partner, and
+the staff's CSV exports.
 
-All counts come from columns that retention keeps (district, language, status,
-dates), so they survive `actiontool purge`. Every CSV a person downloads is
-written by `safe_csv`, so no cell runs as a spreadsheet formula.
+All counts come from columns that retention keeps (district, language, status, dates, partner), so they survive
+`actiontool purge`.
 """
 
-import csv
 import datetime as dt
-import io
-import itertools
-import re
 
-from markupsafe import Markup, escape
 from sqlalchemy import func, or_
 
 from actiontool.letters.content import local_date, start_of_local_day
 from actiontool.models import CommentStatus, Letter, LetterStatus, PublicComment, db, utcnow
+from actiontool.reports.spreadsheets import safe_csv
+
+# One row per writer: a letter to one official, or the lead of a letter to the whole council (its members'
+# copies carry the lead's id in group_id; the lead carries its own).
+WRITERS = or_(Letter.group_id.is_(None), Letter.group_id == Letter.id)
 
 # Channels a letter also goes out by, beside the letter to the supporter's own official: each is a table of
 # its own rows, one per letter, counted by its own states in this order. Their rows stay when retention
@@ -55,9 +55,18 @@ def channel_counts(model, statuses, where=None):
     return {"total": sum(found.values()), "by_status": {status: found.get(status, 0) for status in statuses}}
 
 
+def by_partner():
+    """Letters written on partners' sites (/embed?partner=<tag>), one per writer, as [(tag, count)] by tag: only
+    tags with letters."""
+    rows = db.session.execute(db.select(Letter.partner, func.count(Letter.id))
+                              .where(WRITERS, Letter.partner != "").group_by(Letter.partner).order_by(Letter.partner))
+    return [(tag, count) for tag, count in rows]
+
+
 def summary(days=30, today=None):
     """Plain counts: by district, language, channel, status, and per day for the last `days` days (days on
-    King County's calendar, as letters are dated); and each of CHANNELS counted by its own states."""
+    King County's calendar, as letters are dated); each of CHANNELS counted by its own states; and letters per
+    partner tag."""
     today = today or local_date(utcnow())
     by_status = _count_by(Letter.status)
     by_channel = {"email": 0, "pdf": 0, "event": 0}
@@ -80,64 +89,8 @@ def summary(days=30, today=None):
             LetterStatus.FAILED, LetterStatus.HELD)},
         "per_day": sorted(per_day.items()),
         "channels": {name: channel_counts(*channel) for name, channel in CHANNELS.items()},
+        "by_partner": by_partner(),
     }
-
-
-def bar_chart_svg(per_day, width=640, height=160, label=""):
-    """A bar chart of (date, count) pairs as an SVG string, drawn here: no chart library."""
-    peak = max((count for _, count in per_day), default=0) or 1
-    bar = width / max(len(per_day), 1)
-    bars = []
-    for i, (day, count) in enumerate(per_day):
-        h = round((height - 20) * count / peak, 1)
-        bars.append(f'<rect x="{i * bar + 1:.1f}" y="{height - 15 - h:.1f}" width="{bar - 2:.1f}" '
-                    f'height="{h}" fill="#7a1f5c"><title>{day.isoformat()}: {count}</title></rect>')
-    first, last = (per_day[0][0].isoformat(), per_day[-1][0].isoformat()) if per_day else ("", "")
-    return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(label)}" class="chart">{"".join(bars)}'
-        f'<text x="0" y="{height - 2}" font-size="11">{first}</text>'
-        f'<text x="{width}" y="{height - 2}" font-size="11" text-anchor="end">{last}</text></svg>')
-
-
-# A spreadsheet may run a cell that starts with = + - @, a tab or a carriage return as a formula
-# (OWASP "CSV injection"). Such a cell gets a leading ' so it shows as text; one that already starts with
-# quotes before such a character gets one more, so that `cell_value` gives back exactly the value.
-_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
-
-
-def spreadsheet_cell(value):
-    """A value as a CSV cell that a spreadsheet shows as text and never runs."""
-    if isinstance(value, str) and _NEEDS_QUOTE.match(value):
-        return "'" + value
-    return value
-
-
-def cell_value(cell):
-    """The value a cell written by `spreadsheet_cell` stands for (the inverse: one leading ' removed)."""
-    if cell.startswith("'") and _NEEDS_QUOTE.match(cell, 1):
-        return cell[1:]
-    return cell
-
-
-def csv_line(cells, quote_all=False):
-    """One CSV line (LF end), its cells made safe to open in a spreadsheet.
-
-    The writer's line end is CRLF so that it quotes a cell holding either line break: with
-    LF alone it leaves a lone CR bare, and a spreadsheet starts a new row (and a formula) there.
-    `quote_all` quotes every cell, for files whose cells anyone on the public form can fill:
-    a spreadsheet set to split on ";" (as in many Spanish-speaking countries) would otherwise
-    start a new cell, and a formula, after a ";" in a name.
-    """
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerow(
-        [spreadsheet_cell(value) for value in cells])
-    return out.getvalue()[:-2] + "\n"
-
-
-def safe_csv(header, rows, quote_all=False):
-    """A header and rows as CSV text: every CSV a person downloads is written here."""
-    return "".join(csv_line(cells, quote_all) for cells in itertools.chain([header], rows))
 
 
 def letters_csv():
