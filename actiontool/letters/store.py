@@ -6,9 +6,10 @@ from actiontool.models import Letter, LetterStatus, db
 from actiontool.officials import councilmembers, executive, recipient_snapshot
 
 
-def new_letter(values, official, district, ui_language, event_id=None, group_id=None):
+def new_letter(values, official, district, ui_language, event_id=None, group_id=None, partner=""):
     """A new letter to `official`, from a signer form's values, added to the caller's transaction (the
-    caller commits). Every letter is made here: on the public form, at an event, from a sign-up sheet."""
+    caller commits). Every letter is made here: on the public form, at an event, from a sign-up sheet.
+    `partner`: the tag of the partner site it came from (one of EMBED_PARTNERS, checked by the caller), or ""."""
     letter = Letter(
         token=secrets.token_urlsafe(24),
         official_id=official.id,
@@ -25,28 +26,29 @@ def new_letter(values, official, district, ui_language, event_id=None, group_id=
         ui_language=ui_language,
         event_id=event_id,
         group_id=group_id,
+        partner=partner,
         status=LetterStatus.WRITTEN,
     )
     db.session.add(letter)
     return letter
 
 
-def save_letter(values, official, district, ui_language):
+def save_letter(values, official, district, ui_language, partner=""):
     """Store a supporter's new letter to `official`; return its unguessable token."""
-    letter = new_letter(values, official, district, ui_language)
+    letter = new_letter(values, official, district, ui_language, partner=partner)
     db.session.commit()
     return letter.token
 
 
-def save_letters_to_council(values, own_official, district, ui_language):
+def save_letters_to_council(values, own_official, district, ui_language, partner=""):
     """Store a supporter's letter to every councilmember: their own member's letter leads the group (its token
     is the supporter's), and each other member gets a copy addressed to them. Returns the lead's token."""
-    lead = new_letter(values, own_official, district, ui_language)
+    lead = new_letter(values, own_official, district, ui_language, partner=partner)
     db.session.flush()
     lead.group_id = lead.id
     for member in councilmembers():
         if member.id != own_official.id:
-            new_letter(values, member, district, ui_language, group_id=lead.id)
+            new_letter(values, member, district, ui_language, group_id=lead.id, partner=partner)
     db.session.commit()
     return lead.token
 

@@ -5,7 +5,7 @@ site.py (CSRF, headers, error pages), identity.py (the campaign's name, colours,
 supporter.py, email_pages.py, staff.py, events.py, prints.py and api.py are the pages each audience uses
 (areas.py and meetings.py are more of the staff console's; replies.py answers "did they reply?"; embed.py is the
 form in partners' pages; numbers.py the public figures; health.py is for uptime monitors); pages.py holds what
-they share.
+they share, and letter_form.py the one way a letter form is taken (for /write and /embed).
 """
 
 from actiontool.printing import pdf

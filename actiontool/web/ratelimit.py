@@ -31,6 +31,7 @@ def submissions():
 LIMITS = {
     "api.lookup_address": (lookups, None),
     "supporter.write": (submissions, ["POST"]),
+    "embed.embed": (submissions, ["POST"]),
     "email.send": (submissions, None),
     "email.resend": (submissions, None),
     "email.confirm": (submissions, ["POST"]),

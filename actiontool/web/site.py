@@ -13,6 +13,12 @@ from actiontool.web.pages import error_page, expired_page
 csrf = CSRFProtect()
 
 
+def content_security_policy(frame_ancestors="'none'"):
+    """The Content-Security-Policy every page gets; only `frame_ancestors` may differ (the partners' embed)."""
+    return ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            f"frame-ancestors {frame_ancestors}; form-action 'self'; base-uri 'none'")
+
+
 def title_for_sentence(recipient):
     """The recipient's title as it reads inside a sentence of the page's language: "Councilmember",
     "el concejal", "la concejala"."""
@@ -37,11 +43,8 @@ def init_app(app):
         # other site ever sees a letter's secret address.
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-        )
+        # The partners' embed (web.embed) sets its own, which differs only in frame-ancestors.
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         if request.endpoint in ("supporter.letter", "supporter.letter_as_pdf", "supporter.write", "supporter.thanks",
                                 "supporter.executive_letter_as_pdf") \
                 or request.blueprint in ("email", "staff", "events", "prints", "api", "areas", "meetings"):

@@ -8,9 +8,11 @@ import re
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from actiontool import accounts, lookup, reports, roster, uploads
 from actiontool.forms import ButtonForm, LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
+from actiontool.i18n import LANGUAGES, force_locale
 from actiontool.letters.content import local_date
 from actiontool.lookup import districts
 from actiontool.lookup.service import ServiceUnavailable
@@ -26,6 +28,8 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 # A path on this site, in plain URL characters (no escapes): browsers drop tabs and newlines and read "\\" as "/",
 # so "/\t/evil.example" would become "//evil.example" (another host).
 LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.~?=&+-]*")
+# The partner snippet's frame height (px): the letter form at a phone's width, with no inner scroll bar.
+EMBED_HEIGHT = 1900
 
 
 def _safe_next(target):
@@ -283,6 +287,24 @@ def letter_cancel(token):
 def roster_csv():
     return Response(roster.export_roster(roster.roster_rows()), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="officials.csv"'})
+
+
+@bp.get("/embed")
+@staff_required
+def embed_snippets():
+    """The copy-paste snippet that shows the letter form in each partner site of EMBED_PARTNERS, in each language."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    partners = []
+    for tag, origin in sorted(current_app.config["EMBED_PARTNERS"].items()):
+        snippets = {}
+        for language in LANGUAGES:
+            with force_locale(language):
+                title = _("Write to your King County Council member")
+            src = f"{base}{url_for('embed.embed')}?partner={tag}&amp;lang={language}"
+            snippets[language] = (f'<iframe src="{src}" title="{escape(title)}" width="100%" height="{EMBED_HEIGHT}" '
+                                  'loading="lazy" style="border: 0"></iframe>')
+        partners.append({"tag": tag, "origin": origin, "snippets": snippets})
+    return staff_page("staff/embed.html", partners=partners)
 
 
 def init_app(app):

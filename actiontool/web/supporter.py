@@ -15,22 +15,19 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
-from actiontool import lookup
 from actiontool.forms import LetterForm, SendForm
-from actiontool.forms.letter import WHOLE_COUNCIL
 from actiontool.i18n import current_language
-from actiontool.letters.content import compose, default_letter_language
-from actiontool.letters.store import group_values, save_letter, save_letters_to_council, to_executive
+from actiontool.letters.content import compose
+from actiontool.letters.store import group_values, to_executive
 from actiontool.meetings import comments
 from actiontool.printing.pdf import letter_pdf
+from actiontool.web.letter_form import letter_form, take_letter
 from actiontool.web.pages import (
     district_choice_context,
     error_page,
     expired_page,
     letter_or_404,
     letter_page,
-    lookup_failed_context,
-    switching_language,
 )
 
 bp = Blueprint("supporter", __name__)
@@ -51,35 +48,20 @@ def privacy():
 @bp.route("/write", methods=["GET", "POST"])
 def write():
     """The letter form: find the supporter's district, then save the letter and show it."""
-    form = LetterForm()
+    form = letter_form(LetterForm)
     if not form.is_submitted():
-        form.letter_language.data = default_letter_language(current_language())
         return render_template("write.html", form=form)
-    if switching_language():
-        return render_template("write.html", form=form, **district_choice_context(form))
-    if not form.validate():
-        return render_template("write.html", form=form, **district_choice_context(form)), 422
-    if form.website.data:
+
+    def show(status, **context):
+        return render_template("write.html", form=form, **context), status
+
+    page, token = take_letter(form, show)
+    if page is not None:
+        return page
+    if token is None:
         # A bot filled the hidden field: it gets a page, and nothing is looked up or saved.
         return redirect(url_for("supporter.index"))
-
-    values = form.data
-    try:
-        found = lookup.resolve(values)
-    except lookup.LookupFailed as failure:
-        return _lookup_failed(form, failure)
-
-    if values["recipients"] == WHOLE_COUNCIL:
-        token = save_letters_to_council(values, found.official, found.district, current_language())
-    else:
-        token = save_letter(values, found.official, found.district, current_language())
     return redirect(url_for("supporter.letter", token=token))
-
-
-def _lookup_failed(form, failure):
-    """The form again, with what was typed, the outcome explained and the way forward."""
-    context = lookup_failed_context(form, failure)
-    return render_template("write.html", form=form, **context), (200 if context else 422)
 
 
 @bp.get("/letters/<token>")

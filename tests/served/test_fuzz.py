@@ -52,6 +52,7 @@ FUZZ_SETTINGS = {
     "RATELIMIT_SUBMISSIONS": "100000 per minute",
     "LOGIN_FAILURES_PER_ACCOUNT": 100000,
     "LOGIN_FAILURES_PER_CLIENT": 100000,
+    "EMBED_PARTNERS": "casa=https://casa.example.org",
 }
 # Requests hypothesis sends to each form: 90 take about a minute in all on 2 cores. FUZZ_EXAMPLES=600
 # fuzzes longer (about 17,000 requests in under 5 minutes).
@@ -125,6 +126,7 @@ PLAUSIBLE = {
     "postal_address": ["516 Third Avenue; Seattle, WA 98104", "one\nline"],
     "source": ["kingcounty.gov/council"],
     "recipients": ["mine", "council", "all"],
+    "partner": ["casa", "", "evil", "CASA"],
     "meeting": ["1", "2", "abc", "1.5", "١", "99999999999"],
     "comment": ["y", ""], "include_street": ["y", ""], "meeting_reminder": ["y", ""],
     "agenda_item": ["1", "2", "general", "x"],
@@ -421,7 +423,9 @@ def an_id(values):
 class Target:
     endpoint: str
     method: str
-    who: str  # which browser sends it: "public", "staff" or "fresh" (a new session for each request)
+    # which browser sends it: "public", "staff", "embed" (as from a partner's frame) or "fresh" (a new session
+    # for each request)
+    who: str
     request: object  # (draw, context) -> Fuzzed
     answers: tuple = ("text/html", "application/json")  # the content types it may answer with
 
@@ -450,6 +454,12 @@ def field_names(form_class):
 @fuzzes("supporter.write", who="public")
 def write(draw, context):
     return draw(body("POST", "/write", field_names(forms.LetterForm), context))
+
+
+@fuzzes("embed.embed", who="embed")
+def embed(draw, context):
+    """The partners' form: its signed token (not the session's) and our own Origin, as from its frame."""
+    return draw(body("POST", "/embed", field_names(forms.LetterForm), context, params=["partner"]))
 
 
 @fuzzes("email.send", who="public")
@@ -717,6 +727,10 @@ class FuzzContext:
         self.login_email = f"fuzz-login-{run}@campaign.test"
         self.login_password = app.add_user(self.login_email, "staff", f"fuzz password {run}")
         self.fresh = app.browser(new_address=True)
+        # The embed's browser: no session cookie matters to it; its page's origin is the app's.
+        self.embed = app.browser(new_address=True)
+        self.embed.headers["Origin"] = app.url
+        self.embed_csrf = csrf_token(self.embed.get("/embed?partner=casa").text)
         self.other_csrf = csrf_token(app.browser(new_address=True).get("/write").text)
         self.csrf = None  # the token of the browser sending the current request
         self.letter_tokens = self._letters()
@@ -815,6 +829,9 @@ class FuzzContext:
             self.fresh.cookies.clear()
             self.csrf = csrf_token(self.fresh.get("/staff/login").text)
             return self.fresh
+        if who == "embed":
+            self.csrf = self.embed_csrf
+            return self.embed
         self.csrf = self.public_csrf if who == "public" else self.staff_csrf
         return self.public if who == "public" else self.staff
 
