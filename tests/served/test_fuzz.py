@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 
 from actiontool import create_app, forms
 from actiontool.forms.letter import MoveCommentForm
+from actiontool.forms.replies import AnswerForm, DaysForm
 from actiontool.letters.content import local_date
 from actiontool.models import utcnow
 from tests.helpers import AREAS, HOME, ROSTER, TWO_DISTRICTS, csrf_token
@@ -53,6 +54,8 @@ FUZZ_SETTINGS = {
     "LOGIN_FAILURES_PER_ACCOUNT": 100000,
     "LOGIN_FAILURES_PER_CLIENT": 100000,
     "EMBED_PARTNERS": "casa=https://casa.example.org",
+    # "Did they reply?" is asked as soon as a letter is delivered, so its links can be fuzzed.
+    "FOLLOW_UP_AFTER_DAYS": 0,
 }
 # Requests hypothesis sends to each form: 90 take about a minute in all on 2 cores. FUZZ_EXAMPLES=600
 # fuzzes longer (about 17,000 requests in under 5 minutes).
@@ -474,9 +477,9 @@ def resend(draw, context):
     return draw(body("POST", f"/letters/{segment(token)}/resend", [], context))
 
 
-def signed_link(draw, context):
-    """A confirmation link's signed part: the real one, a damaged copy, or junk."""
-    real = context.signed
+def signed_link(draw, context, real=None):
+    """A confirmation (or `real`) link's signed part: the real one, a damaged copy, or junk."""
+    real = real or context.signed
     damaged = st.builds(lambda at, char: real[:at] + char + real[at + 1:], st.integers(0, len(real) - 1),
                         st.characters(codec="utf-8"))
     return draw(weighted((st.just(real), 6), (damaged, 1), (st.sampled_from([real[:-3], real + "."]), 1),
@@ -491,6 +494,25 @@ def confirm(draw, context):
 @fuzzes("email.confirm", method="GET", who="public")
 def confirm_page(draw, context):
     return draw(page(f"/confirm/{segment(signed_link(draw, context))}"))
+
+
+@fuzzes("replies.answer", who="public")
+def reply_answer(draw, context):
+    signed = signed_link(draw, context, context.reply_signed)
+    return draw(body("POST", f"/reply/{segment(signed)}", field_names(AnswerForm), context))
+
+
+@fuzzes("replies.days", who="public")
+def reply_days(draw, context):
+    signed = signed_link(draw, context, context.reply_signed)
+    return draw(body("POST", f"/reply/{segment(signed)}/days", field_names(DaysForm), context))
+
+
+@fuzzes("replies.question", method="GET", who="public")
+def reply_question(draw, context):
+    signed = signed_link(draw, context, context.reply_signed)
+    answer = draw(st.sampled_from(["personal", "form", "none", "unknown"]) | short_junk)
+    return draw(page(f"/reply/{segment(signed)}/{segment(answer)}"))
 
 
 @fuzzes("api.lookup_address", method="GET", who="public")
@@ -735,6 +757,7 @@ class FuzzContext:
         self.csrf = None  # the token of the browser sending the current request
         self.letter_tokens = self._letters()
         self.signed = self._confirmation_link()
+        self.reply_signed = self._reply_link()
         self.event_ids = [self._event()]
         self.meeting_ids, self.item_ids = self._meeting()
         self.page_rules = pages_with_path_parameters()
@@ -757,6 +780,20 @@ class FuzzContext:
         assert asked.status_code == 200, asked.status_code
         message = self.app.wait_for_mail(email)
         return re.search(r"/confirm/([^\s?]+)", plain_text(message)).group(1)
+
+    def _reply_link(self):
+        """The signed part of a "did they reply?" link: a letter written, sent by email, confirmed, delivered."""
+        email = self.app.remember(f"fuzz.reply.{run_id()}@example.org", "email")
+        written = self.public.submit("/write", {
+            "name": self.app.remember(f"Fuzz Reply {run_id().capitalize()}", "name"), "email": "", **HOME,
+            "note": "", "letter_language": "en"})
+        letter = redirect_path(written)
+        asked = self.public.submit(letter, {"email": email, "follow_up": "y"}, action=f"{letter}/send")
+        assert asked.status_code == 200, asked.status_code
+        link = re.search(r"(/confirm/[^\s?]+)", plain_text(self.app.wait_for_mail(email))).group(1)
+        self.public.submit(link, {})
+        question = self.app.wait_for_mail(email, where=lambda m: "/reply/" in plain_text(m))
+        return re.search(r"/reply/([^/\s]+)/", plain_text(question)).group(1)
 
     def _event(self):
         event_id = int(redirect_path(self.staff.submit(
