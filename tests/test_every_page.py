@@ -66,6 +66,7 @@ SECRET = "test-secret-key"
 # GET routes that are not pages, so the tour does not open them as pages (each with its reason).
 NOT_PAGES = {
     "numbers.numbers_csv": "a CSV download (the public figures)",
+    "health.healthz": "JSON for uptime monitors (tests/test_healthz.py)",
     "static": "files (CSS, JavaScript, fonts): their bytes are counted in each public page's weight",
     "identity.colours": "the campaign's colours, a stylesheet (counted in each public page's weight)",
     "identity.logo": "an image file",
@@ -109,6 +110,8 @@ def tour_app(database_url, geocoder, county_layer, smtp_server, tmp_path_factory
         "CAMPAIGN_NAME": "Stop ICE's Insecure Communities",
         # Everything comes from 127.0.0.1: the tour writes more letters than one person may.
         "RATELIMIT_SUBMISSIONS": "1000 per minute", "RATELIMIT_LOOKUPS": "1000 per minute",
+        # A partner site may frame /embed; "did they reply?" is asked as soon as a letter is delivered.
+        "EMBED_PARTNERS": "casa=https://casa.example.org", "FOLLOW_UP_AFTER_DAYS": 0,
     })
     with app.app_context():
         apply_roster(parse_roster(ROSTER))
@@ -177,9 +180,10 @@ def make_world(app, smtp):
     # Letters asked to be emailed: confirmed later (sent, refused, held) or left awaiting confirmation.
     # (Emailed links open in the letter's page language, so each language of the tour has its own.)
     for key, district in (("sent", "4"), ("failed", "9"), ("held", "2"), ("awaiting_en", "4"),
-                          ("awaiting_es", "4"), ("expiring_en", "4"), ("expiring_es", "4")):
+                          ("awaiting_es", "4"), ("expiring_en", "4"), ("expiring_es", "4"), ("replied", "4")):
         token = write(key, lang="es" if key.endswith("_es") else "en", district=district)
-        assert ask_to_email(supporter, token, email=f"{key}@example.org").status_code == 200
+        assert ask_to_email(supporter, token, email=f"{key}@example.org",
+                            follow_up="y" if key in ("sent", "replied") else "").status_code == 200
     # Two meetings taking written comment: a letter also sent as comment to the first, which misses it.
     for days, item in ((5, "2025-0216"), (12, "2025-0300")):
         add_meeting(app, dt.date.today() + dt.timedelta(days=days), items=(item,))
@@ -211,7 +215,7 @@ def make_world(app, smtp):
 
     run_worker(app)  # the confirmation emails and the print runs
     links = {key: confirmation_link(smtp.messages_to(f"{key}@example.org")[-1])
-             for key in ("sent", "failed", "held", "awaiting_en", "awaiting_es", "commented")}
+             for key in ("sent", "failed", "held", "awaiting_en", "awaiting_es", "commented", "replied")}
     world["links"] = links
     world["expired_links"] = {lang: f"/confirm/{signed_in_the_past(world[f'expiring_{lang}'], 8 * 24 * 3600)}"
                               for lang in LANGUAGES}
@@ -233,8 +237,18 @@ def make_world(app, smtp):
         db.session.commit()
     confirm(supporter, links["sent"])
     confirm(supporter, links["failed"])
+    confirm(supporter, links["replied"])
     smtp.handler.refuse[official_email(app, "9").lower()] = "550 5.1.1 No such user"
-    run_worker(app)  # delivers one letter, the other is refused
+    run_worker(app)  # delivers two letters (and asks their writers "did they reply?"), the other is refused
+    run_worker(app)
+    # "Did they reply?": one question left open, one answered with a reply (its page asks how long it took).
+    for key in ("sent", "replied"):
+        (question,) = [m for m in smtp.messages_to(f"{key}@example.org") if "/reply/" in str(m)]
+        world[f"reply_{key}"] = re.search(r"(/reply/[^/\s]+)/personal", question.get_body(
+            preferencelist=("plain",)).get_content()).group(1)
+    page = supporter.get(world["reply_replied"] + "/personal").get_data(as_text=True)
+    assert supporter.post(world["reply_replied"], data={"csrf_token": csrf_token(page),
+                                                        "answer": "personal"}).status_code == 302
 
     # Retention: a letter written 40 days ago loses its supporter's details.
     with app.app_context():

@@ -121,8 +121,12 @@ def test_a_spanish_supporter_is_asked_in_spanish(app, client, smtp):
     with at(START + dt.timedelta(days=14, minutes=1)):
         run_worker(app)
     (message,) = follow_up_emails(smtp)
-    assert "respondió" in message["Subject"]
+    assert message["Subject"] == "¿Le respondió el concejal Jorge L. Barón a su carta?"
     assert "?lang=es" in body_of(message)
+    with at(START + dt.timedelta(days=15)):
+        page = client.get(answer_links(message)["none"]).get_data(as_text=True)
+    assert "¿Le respondió el concejal Jorge L. Barón a su carta?" in page
+    assert "Por favor, revise" not in page
 
 
 def test_opening_an_answer_link_counts_nothing_and_pressing_the_button_counts_it_once(app, client, smtp):
@@ -133,6 +137,8 @@ def test_opening_an_answer_link_counts_nothing_and_pressing_the_button_counts_it
                 assert client.get(path).status_code == 200
         assert tallies(app) == [], "a GET changes nothing"
         page = client.get(links["form"]).get_data(as_text=True)
+        assert "Please check" not in page, "no error before the supporter presses anything"
+        assert "Did Councilmember Jorge L. Barón reply to your letter?" in page
         assert re.search(r'<input[^>]*checked[^>]*value="form"|<input[^>]*value="form"[^>]*checked', page), \
             "the clicked answer is chosen on the page"
         answered = press(client, links["form"], answer="form")

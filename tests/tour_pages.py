@@ -89,6 +89,16 @@ def _login_failed(tab, world, lang):
     tab.wait_for_load_state()
 
 
+def _reply_errors(tab, world, lang):
+    tab.goto(world["reply_sent"] + "/-")  # no answer chosen: the button shows the error
+    tab.locator(SUBMIT).click()
+
+
+def _embed_errors(tab, world, lang):
+    tab.goto(f"/embed?partner=casa&lang={lang}")
+    tab.locator(SUBMIT).click()
+
+
 PUBLIC_PAGES = {
     "home": lambda tab, world, lang: tab.goto("/"),
     "privacy": lambda tab, world, lang: tab.goto("/privacy"),
@@ -119,6 +129,13 @@ PUBLIC_PAGES = {
     "not-found-404": lambda tab, world, lang: tab.goto("/no-such-page"),
     "bad-request-400": lambda tab, world, lang: tab.goto("/letters/a%00b"),
     "wrong-method-405": lambda tab, world, lang: tab.goto(f"/letters/{world['sent']}/send"),
+    "reply-question": lambda tab, world, lang: tab.goto(world["reply_sent"] + "/form"),
+    "reply-errors": _reply_errors,
+    "reply-answered": lambda tab, world, lang: tab.goto(world["reply_replied"]),
+    "reply-broken-400": lambda tab, world, lang: tab.goto("/reply/not-a-link-we-sent/personal"),
+    "embed": lambda tab, world, lang: tab.goto(f"/embed?partner=casa&lang={lang}"),
+    "embed-errors": _embed_errors,
+    "embed-ready": lambda tab, world, lang: tab.goto(f"/embed/letters/{world['sent']}?partner=casa&lang={lang}"),
     "staff-login": lambda tab, world, lang: tab.goto("/staff/login"),
     "staff-login-failed": _login_failed,
     "page-expired-400": lambda tab, world, lang: _form_expired(
@@ -224,6 +241,7 @@ STAFF_PAGES = {
     "meeting-edit": lambda tab, world, lang: tab.goto(_meeting(tab, world) + "/edit"),
     "meeting-cancel": lambda tab, world, lang: tab.goto(_meeting(tab, world) + "/cancel"),
     "meeting-item-edit": _meeting_item_edit,
+    "partner-sites": lambda tab, world, lang: tab.goto("/staff/embed"),
 }
 
 CANVASSER_PAGES = {
