@@ -1,5 +1,5 @@
-"""Operator commands: roster, areas, districts, users, worker, purge, print and print-blank (and Flask-Migrate's `db`).
-The `actiontool` command itself is __main__.py."""
+"""Operator commands: roster, areas, districts, users, worker, purge, print and print-blank (and Flask-Migrate's `db`);
+`alerts` is monitoring.commands'. The `actiontool` command itself is __main__.py."""
 
 import contextlib
 import csv
@@ -17,6 +17,7 @@ from actiontool.letters.content import LETTER_LANGUAGES
 from actiontool.lookup import districts
 from actiontool.lookup.county_layer import DistrictLayer
 from actiontool.lookup.service import ServiceUnavailable
+from actiontool.monitoring.commands import alerts_cli
 from actiontool.officials import COUNCIL_DISTRICTS
 from actiontool.printing import batch, jobs
 from actiontool.roster import areas
@@ -306,3 +307,4 @@ def init_app(app):
     app.cli.add_command(areas_cli)
     app.cli.add_command(districts_cli)
     app.cli.add_command(worker)
+    app.cli.add_command(alerts_cli)

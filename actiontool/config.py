@@ -146,6 +146,7 @@ def load(app, test_config=None):
         )
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     app.config["EMBED_PARTNERS"] = embed_partners(app.config["EMBED_PARTNERS"])
+    monitoring_settings(app.config)
     try:
         app.extensions["campaign"] = campaign.load(app.config, app.instance_path)
     except campaign.CampaignSettingError as error:
@@ -179,6 +180,28 @@ def embed_partners(value):
             raise ConfigurationError(f"EMBED_PARTNERS: {origin!r} is not an origin like https://partner.example.org")
         partners[str(tag)] = origin
     return partners
+
+
+def monitoring_settings(config):
+    """The alert and /healthz settings as numbers in range, and ALERT_EMAILS as addresses: a wrong one stops the
+    app (an alert that can never fire, or a list no mail server takes, would fail in silence)."""
+    ranges = {"ALERT_QUEUE_MINUTES": (int, 0, None), "ALERT_FAILURE_SHARE": (float, 0.0, 1.0),
+              "ALERT_FAILURE_MIN_MESSAGES": (int, 1, None), "ROSTER_CHECK_HOURS": (float, 0.0, None),
+              "HEALTH_WORKER_SECONDS": (int, 1, None)}
+    for name, (kind, low, high) in ranges.items():
+        try:
+            value = kind(config[name])
+        except (TypeError, ValueError):
+            raise ConfigurationError(f"{name} must be a number (got {config[name]!r})") from None
+        if value < low or (high is not None and value > high):
+            raise ConfigurationError(f"{name} must be at least {low}" + (f" and at most {high}" if high else ""))
+        config[name] = value
+    if config["HEALTH_WORKER_SECONDS"] <= float(config["WORKER_POLL_SECONDS"]):
+        raise ConfigurationError("HEALTH_WORKER_SECONDS must be longer than WORKER_POLL_SECONDS (an idle worker "
+                                 "would look stopped)")
+    for address in (part.strip() for part in str(config["ALERT_EMAILS"] or "").split(",")):
+        if address and not re.fullmatch(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+", address):
+            raise ConfigurationError(f"ALERT_EMAILS: {address!r} is not an email address")
 
 
 def _instance_secret_key(instance_path):

@@ -454,6 +454,15 @@ class ServedApp:
     def submit(self, page, data=None, **kwargs):
         return self.client.submit(page, data, **kwargs)
 
+    def healthz(self):
+        """GET /healthz as an uptime monitor asks it: the response (its 503s are not counted as a browser's
+        server errors)."""
+        probe = Browser(self.url, self.client_address)
+        try:
+            return probe.get("/healthz")
+        finally:
+            probe.close()
+
     def add_user(self, email, role, password=STAFF_PASSWORD):
         """`actiontool users add EMAIL --role ROLE`, the password on standard input."""
         self.remember(password, "password")
