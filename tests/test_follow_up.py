@@ -143,10 +143,10 @@ def test_opening_an_answer_link_counts_nothing_and_pressing_the_button_counts_it
             "the clicked answer is chosen on the page"
         answered = press(client, links["form"], answer="form")
         assert "your answer is counted" in text(answered)
-        again = press(client, links["personal"], answer="personal")  # the page no longer offers a button
-        assert again.status_code == 200
+        again = client.get(links["personal"], follow_redirects=True)  # no second button: the thank-you page
+        assert "your answer is counted" in text(again) and 'name="answer"' not in again.get_data(as_text=True)
         client.post(links["none"].rsplit("/", 1)[0], data={"answer": "none", "csrf_token": csrf_token(
-            client.get(links["none"]).get_data(as_text=True))})
+            client.get("/write").get_data(as_text=True))})
     assert tallies(app) == [("form", None, "4", "Jorge L. Barón", "en", "email")]
 
 
@@ -181,32 +181,63 @@ def test_the_answer_needs_the_pages_csrf_token_and_a_choice(app, client, smtp):
     assert tallies(app) == []
 
 
-def test_after_a_reply_one_more_press_adds_how_many_days_it_took_once(app, client, smtp):
+def test_with_a_reply_one_more_click_says_how_many_days_it_took(app, client, smtp):
     links = asked(app, client, smtp)
     with at(START + dt.timedelta(days=15)):
-        answered = press(client, links["personal"], answer="personal")
-        page = answered.get_data(as_text=True)
-        assert "How long did the reply take?" in text(answered)
-        action = links["personal"].rsplit("/", 1)[0] + "/days"
-        bad = client.post(action, data={"csrf_token": csrf_token(page), "days": "2"})
+        page = client.get(links["personal"])
+        assert "If they replied: how long did the reply take? (optional)" in text(page)
+        action = links["personal"].rsplit("/", 1)[0]
+        token = csrf_token(page.get_data(as_text=True))
+        bad = client.post(action, data={"csrf_token": token, "answer": "personal", "days": "2"})
         assert bad.status_code == 422, "only the offered choices"
-        done = client.post(action, data={"csrf_token": csrf_token(page), "days": "7"}, follow_redirects=True)
-        assert "We added how long the reply took." in text(done)
-        assert "How long did the reply take?" not in text(done)
-        client.post(action, data={"csrf_token": csrf_token(page), "days": "30"})
+        assert tallies(app) == []
+        done = client.post(action, data={"csrf_token": token, "answer": "personal", "days": "7"},
+                           follow_redirects=True)
+        assert "your answer is counted" in text(done)
+        client.post(action, data={"csrf_token": token, "answer": "form", "days": "30"})
     assert tallies(app) == [("personal", 7, "4", "Jorge L. Barón", "en", "email")]
-    with app.app_context():
-        assert db.session.scalar(db.select(FollowUp.tally_id)) is None, "the answer is no longer linked to the letter"
 
 
-def test_no_days_are_asked_after_no_reply(app, client, smtp):
+def test_days_are_counted_only_with_a_reply(app, client, smtp):
     links = asked(app, client, smtp)
     with at(START + dt.timedelta(days=15)):
-        answered = press(client, links["none"], answer="none")
-        assert "How long did the reply take?" not in text(answered)
-        token = csrf_token(client.get("/write").get_data(as_text=True))  # the session's token, from any form
-        client.post(links["none"].rsplit("/", 1)[0] + "/days", data={"csrf_token": token, "days": "3"})
+        press(client, links["none"], answer="none", days="3")
     assert tallies(app) == [("none", None, "4", "Jorge L. Barón", "en", "email")]
+
+
+def test_the_counted_answer_keeps_nothing_that_leads_back_to_the_question(app, client, smtp):
+    links = asked(app, client, smtp)
+    with at(START + dt.timedelta(days=15)):
+        press(client, links["form"], answer="form")
+    with app.app_context():
+        (follow_up,) = db.session.scalars(db.select(FollowUp)).all()
+        columns = set(FollowUp.__table__.columns.keys())
+        assert follow_up.status == FollowUp.ANSWERED
+        assert columns == {"id", "key", "letter_id", "status", "due_at", "sent_at", "created_at"}, \
+            "no answer, no time of answering, no link to the count"
+        assert not {"letter_id", "created_at", "answered_at"} & set(ReplyTally.__table__.columns.keys())
+
+
+def test_an_old_link_never_reaches_a_later_question(app, client, smtp):
+    """Question rows are deleted after the purge and ids may come back: links name a random key instead."""
+    old = asked(app, client, smtp)
+    with app.app_context():
+        purge(app.config, now=START + dt.timedelta(days=60))
+        assert db.session.scalar(db.select(db.func.count(FollowUp.id))) == 0
+    smtp.reset()
+    app.config["FOLLOW_UP_AFTER_DAYS"] = 0
+    later = dt.datetime.now(UTC).replace(tzinfo=None)
+    token = letter_token(submit_letter(client, email=SUPPORTER, district="7"))
+    ask_to_email(client, token, follow_up="y")
+    run_worker(app)
+    confirm(client, confirmation_link(smtp.messages_to(SUPPORTER)[-1]))
+    run_worker(app)
+    run_worker(app)
+    (question,) = follow_up_emails(smtp)
+    new = answer_links(question)
+    assert new["personal"] != old["personal"]
+    with at(later + dt.timedelta(minutes=5)):
+        assert client.get(old["personal"]).status_code == 400
 
 
 def test_seven_days_after_the_question_the_links_close(app, client, smtp):

@@ -40,10 +40,10 @@ def supporter_links(letter, confirm=False):
     return links
 
 
-def follow_up_links(letter, follow_up_id):
+def follow_up_links(letter, key):
     """The one-click answers of a "did they reply?" email ({answer: link}), and the public numbers' page, each
     in the supporter's language."""
-    language, signed = letter["ui_language"], link_token(follow_up_id)
+    language, signed = letter["ui_language"], link_token(key)
     links = {answer: external_url("replies.question", language, signed=signed, answer=answer) for answer in ANSWERS}
     links["numbers"] = external_url("numbers.page", language)
     return links

@@ -83,7 +83,7 @@ def build(row, config):
     if row.kind in (PUBLIC_COMMENT, COMMENT_NOT_SENT, MEETING_REMINDER):
         return _build_meeting_message(row, letter, mail, when, config)
     if row.kind == FOLLOW_UP:
-        links = follow_up_links(letter, survey.follow_up_of(row.letter_id))
+        links = follow_up_links(letter, survey.follow_up_key(row.letter_id))
         message = follow_up_email.follow_up(letter, links, mail, when,
                                             closes=when + dt.timedelta(days=int(config["FOLLOW_UP_ANSWER_DAYS"])))
         return message, config["MAIL_FROM"], [letter["email"]]

@@ -12,23 +12,22 @@ from actiontool.models.letters import Letter
 
 class FollowUp(db.Model):
     """One supporter's "did they reply?" email for one delivered letter: when it is due, when it went, and
-    whether its one-click answer was used (the answer itself is only counted, in ReplyTally). Deleted once the
-    letter's details are removed and the answer window has closed."""
+    whether its one-click answer was used. The answer itself is only counted, in ReplyTally, with nothing that
+    points back here (no link, no time). Deleted once the letter's details are removed and the answer window
+    has closed."""
 
     __tablename__ = "follow_ups"
 
     WAITING, SENT, ANSWERED, SKIPPED = "waiting", "sent", "answered", "skipped"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What the emailed links name (signed): random, never reused, so an old link can never reach a later
+    # supporter's question (ids may be reused once rows are deleted).
+    key: Mapped[str] = mapped_column(String(43), unique=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), unique=True)
     status: Mapped[str] = mapped_column(String(12), default=WAITING)
     due_at: Mapped[dt.datetime] = mapped_column(DateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    # The count this answer added to, until the supporter says how many days the reply took (or the window
-    # closes): then it is forgotten.
-    tally_id: Mapped[int | None] = mapped_column(ForeignKey("reply_tallies.id", ondelete="SET NULL"),
-                                                 nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     letter: Mapped[Letter] = relationship()

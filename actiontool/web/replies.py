@@ -1,12 +1,12 @@
 """The "did they reply?" pages: each answer link in the email opens a page with that answer chosen and one
-button (a mail scanner that follows the link records nothing); after a reply, one more press may say how many
-days it took. No account and no JavaScript needed; the signed link is the only key."""
+button (a mail scanner that follows the link records nothing); the same page may say how many days a reply
+took. No account and no JavaScript needed; the signed link is the only key."""
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from actiontool.followup import survey
-from actiontool.forms.replies import AnswerForm, DaysForm
+from actiontool.forms.replies import AnswerForm
 from actiontool.models import utcnow
 from actiontool.web.pages import error_page
 
@@ -29,12 +29,8 @@ def _closed_or_invalid(code):
     return None
 
 
-def _answered_page(signed, found, days_form=None, status=200):
-    """Thank you, your answer is counted; after a reply, the question of how long it took."""
-    if days_form is None and found["can_add_days"]:
-        days_form = DaysForm()
-    return render_template("replies/answered.html", signed=signed, official=found["official"],
-                           days_form=days_form if found["can_add_days"] else None), status
+def _question_page(signed, found, form, status=200):
+    return render_template("replies/question.html", form=form, signed=signed, official=found["official"]), status
 
 
 @bp.get("/reply/<signed>/<answer>")
@@ -45,9 +41,8 @@ def question(signed, answer):
     if refused:
         return refused
     if found["code"] == survey.ALREADY:
-        return _answered_page(signed, found)
-    form = AnswerForm(answer=answer if answer in survey.ANSWERS else None)
-    return render_template("replies/question.html", form=form, signed=signed, official=found["official"])
+        return redirect(url_for("replies.answered", signed=signed))
+    return _question_page(signed, found, AnswerForm(answer=answer if answer in survey.ANSWERS else None))
 
 
 @bp.post("/reply/<signed>")
@@ -60,37 +55,22 @@ def answer(signed):
         return refused
     if found["code"] == survey.OK:
         if not form.validate():
-            return render_template("replies/question.html", form=form, signed=signed,
-                                   official=found["official"]), 422
-        survey.record_answer(signed, form.answer.data, now, _window())
+            return _question_page(signed, found, form, 422)
+        survey.record_answer(signed, form.answer.data, form.days_taken(), now, _window())
     # Post/Redirect/Get: reloading the thank-you page never posts again.
     return redirect(url_for("replies.answered", signed=signed))
 
 
 @bp.get("/reply/<signed>")
 def answered(signed):
+    """Thank you: the answer is counted (the page says nothing about what it was)."""
     found = survey.question(signed, utcnow(), _window())
     refused = _closed_or_invalid(found["code"])
     if refused:
         return refused
     if found["code"] == survey.OK:
         return redirect(url_for("replies.question", signed=signed, answer="-"))
-    return _answered_page(signed, found)
-
-
-@bp.post("/reply/<signed>/days")
-def days(signed):
-    """Add how many days the reply took (once)."""
-    now, form = utcnow(), DaysForm()
-    found = survey.question(signed, now, _window())
-    refused = _closed_or_invalid(found["code"])
-    if refused:
-        return refused
-    if found["can_add_days"]:
-        if not form.validate():
-            return _answered_page(signed, found, days_form=form, status=422)
-        survey.record_days(signed, int(form.days.data), now, _window())
-    return redirect(url_for("replies.answered", signed=signed, done="days"))
+    return render_template("replies/answered.html")
 
 
 @bp.after_request

@@ -32,16 +32,15 @@ def upgrade():
     op.create_index('ix_reply_tallies_official_id', 'reply_tallies', ['official_id'], unique=False)
     op.create_table('follow_ups',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=43), nullable=False),
     sa.Column('letter_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('due_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
-    sa.Column('answered_at', sa.DateTime(), nullable=True),
-    sa.Column('tally_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['letter_id'], ['letters.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['tally_id'], ['reply_tallies.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key'),
     sa.UniqueConstraint('letter_id')
     )
     op.create_table('worker_heartbeats',

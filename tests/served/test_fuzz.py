@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 
 from actiontool import create_app, forms
 from actiontool.forms.letter import MoveCommentForm
-from actiontool.forms.replies import AnswerForm, DaysForm
+from actiontool.forms.replies import AnswerForm
 from actiontool.letters.content import local_date
 from actiontool.models import utcnow
 from tests.helpers import AREAS, HOME, ROSTER, TWO_DISTRICTS, csrf_token
@@ -500,12 +500,6 @@ def confirm_page(draw, context):
 def reply_answer(draw, context):
     signed = signed_link(draw, context, context.reply_signed)
     return draw(body("POST", f"/reply/{segment(signed)}", field_names(AnswerForm), context))
-
-
-@fuzzes("replies.days", who="public")
-def reply_days(draw, context):
-    signed = signed_link(draw, context, context.reply_signed)
-    return draw(body("POST", f"/reply/{segment(signed)}/days", field_names(DaysForm), context))
 
 
 @fuzzes("replies.question", method="GET", who="public")
