@@ -9,7 +9,7 @@ import time_machine
 
 from actiontool import worker
 from actiontool.mail import outbox
-from actiontool.models import DATABASE_AWAY, Alert, CommentStatus, OutboxMessage, PublicComment, db
+from actiontool.models import DATABASE_AWAY, Alert, CommentStatus, Letter, OutboxMessage, PublicComment, db
 from actiontool.monitoring import alerts
 from actiontool.roster import apply_roster, parse_roster
 from tests.helpers import add_meeting
@@ -221,6 +221,19 @@ def comments_for(app, meeting_id, statuses):
         db.session.commit()
         db.session.execute(db.delete(OutboxMessage))  # only the comments matter here
         db.session.commit()
+
+
+def test_a_comment_confirmed_too_late_to_send_raises_no_alert(alerting, smtp):
+    """Confirming after the send-by time is the supporter's lateness, not a delivery problem: they are told, and
+    no outsider can set off a staff alert that way."""
+    day = dt.date(2026, 12, 8)
+    meeting_id, _ = add_meeting(alerting, day)  # cut-off 18:00 UTC; send-by 17:30 UTC
+    comments_for(alerting, meeting_id, [CommentStatus.LATE])
+    with alerting.app_context():
+        db.session.execute(db.update(Letter).values(confirmed_at=dt.datetime(2026, 12, 8, 17, 45)))
+        db.session.commit()
+    assert check(alerting, dt.datetime(2026, 12, 8, 17, 50))["emailed"] == []
+    assert alert_mails(smtp) == []
 
 
 def test_comments_that_failed_before_their_meeting_alert_for_that_meeting_until_a_day_after_its_cut_off(

@@ -31,7 +31,7 @@ class PartnerSite:
     def __init__(self, frame_url):
         page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title></head>'
                 f'<body><h1>Our campaign partner</h1><iframe src="{frame_url}" title="Write a letter" '
-                f'width="380" height="1200"></iframe></body></html>').encode()
+                f'width="380" height="2400"></iframe></body></html>').encode()
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
@@ -91,6 +91,8 @@ def test_a_supporter_writes_the_letter_inside_a_partners_page(new_context, embed
         frame.locator('input[name="district"][value="4"]').check()
         frame.get_by_role("button", name="Buscar a mi concejal o concejala y escribir mi carta").click()
         expect(frame.get_by_role("heading", level=1)).to_have_text("Su carta está lista")
+        # The partner's page was scrolled down to the button: the frame's message is brought into view.
+        expect(frame.get_by_role("heading", level=1)).to_be_in_viewport()
         link = frame.locator("main a.button")
         expect(link).to_have_attribute("target", "_blank")
         expect(link).to_have_attribute("href", re.compile(r"^/letters/[\w-]+\?lang=es$"))

@@ -1477,7 +1477,7 @@ def test_event_letters_count_as_the_event_channel_on_the_dashboard_and_in_the_ex
 
     dashboard = text(staff.get("/staff/"))
     assert '<th scope="row">At events</th><td>2</td>' in dashboard
-    assert '<th scope="row">Printed (PDF)</th><td>1</td>' in dashboard
+    assert '<th scope="row">Written to print (PDF; we cannot see if mailed)</th><td>1</td>' in dashboard
     assert '<th scope="row">By email</th><td>0</td>' in dashboard
     export = staff.get("/staff/letters.csv").get_data(as_text=True).splitlines()
     channels = sorted(line.split(",")[4] for line in export[1:])

@@ -94,6 +94,12 @@ def test_the_question_goes_fourteen_days_after_delivery_not_before_and_only_once
     assert message["Subject"] == "Did Councilmember Jorge L. Barón reply to your letter?"
     assert set(answer_links(message)) == {"personal", "form", "none", "unknown"}
     assert "this is the only time we ask" in " ".join(body_of(message).split())
+    html = message.get_body(preferencelist=("html",)).get_content()
+    tappable = re.findall(r'<a href="http://letters\.campaign\.test/reply/[^"/]+/(\w+)\?lang=en"[^>]*>([^<]+)</a>',
+                          html)
+    assert tappable == [("personal", "Yes, a personal reply (written to me)"),
+                        ("form", "Yes, a form reply (the same for everyone)"), ("none", "No reply yet"),
+                        ("unknown", "I don't know")], "each answer's own words are its link"
     with at(START + dt.timedelta(days=40)):
         run_worker(app)
     assert len(follow_up_emails(smtp)) == 1, "one question, never a reminder"
@@ -143,8 +149,9 @@ def test_opening_an_answer_link_counts_nothing_and_pressing_the_button_counts_it
             "the clicked answer is chosen on the page"
         answered = press(client, links["form"], answer="form")
         assert "your answer is counted" in text(answered)
-        again = client.get(links["personal"], follow_redirects=True)  # no second button: the thank-you page
-        assert "your answer is counted" in text(again) and 'name="answer"' not in again.get_data(as_text=True)
+        again = client.get(links["personal"])  # another link of the same email: no second button
+        assert "You already answered this question" in text(again)
+        assert "your answer is counted" not in text(again) and 'name="answer"' not in again.get_data(as_text=True)
         client.post(links["none"].rsplit("/", 1)[0], data={"answer": "none", "csrf_token": csrf_token(
             client.get("/write").get_data(as_text=True))})
     assert tallies(app) == [("form", None, "4", "Jorge L. Barón", "en", "email")]

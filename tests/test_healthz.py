@@ -79,6 +79,14 @@ def test_the_oldest_due_email_s_wait_is_given_in_seconds(app):
     assert figures["oldest_due_seconds"] == 95 and figures["ok"]
 
 
+def test_an_email_due_for_under_a_minute_is_not_shown_so_polling_reveals_no_confirmation(app):
+    with at(START):
+        queue_letters(app, 1)
+    beat(app, START + dt.timedelta(seconds=10))
+    assert healthz(app, START + dt.timedelta(seconds=30)).get_json()["oldest_due_seconds"] is None
+    assert healthz(app, START + dt.timedelta(seconds=61)).get_json()["oldest_due_seconds"] == 61
+
+
 def test_a_heartbeat_updates_its_own_row_and_forgets_workers_gone_a_day(app):
     beat(app, START, "old:1")
     beat(app, START + dt.timedelta(hours=2), "new:2")

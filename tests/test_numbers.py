@@ -53,15 +53,15 @@ def add_letter(app, district="4", status=LetterStatus.SENT, minutes=2, whole_cou
         db.session.commit()
 
 
-def add_answers(app, district, *answers, name=None):
+def add_answers(app, district, *answers, name=None, days=()):
     """Answers to "did they reply?" about `district`'s councilmember (or, with `name`, someone who held the office
-    before), as the survey counts them."""
+    before), as the survey counts them; `days`, when given, the days each answer's reply took."""
     with app.app_context():
         official = councilmember_for(district)
-        for answer in answers:
+        for answer, took in zip(answers, (list(days) + [None] * len(answers))[:len(answers)], strict=True):
             db.session.add(ReplyTally(official_id=official.id, office="councilmember", district=district,
                                       official_name=name or official.name, language="en", channel="email",
-                                      answer=answer))
+                                      answer=answer, days=took))
         db.session.commit()
 
 
@@ -88,21 +88,24 @@ def fresh(app):
 def test_letters_are_counted_once_per_writer_by_district_and_by_how_they_went(fresh, client):
     add_letter(fresh, "4")
     add_letter(fresh, "4")
-    add_letter(fresh, "2", status=LetterStatus.WRITTEN)  # printed
+    add_letter(fresh, "2", status=LetterStatus.WRITTEN)  # written to print: nobody stands behind it
+    add_letter(fresh, "3", status=LetterStatus.AWAITING_CONFIRMATION)  # never confirmed
     add_letter(fresh, "7", whole_council=True)  # nine emails, one writer
     add_letter(fresh, "1", status=LetterStatus.WRITTEN, at_event=True)
     add_letter(fresh, "9", status=LetterStatus.FAILED)
     figures = figures_csv(client)
-    assert figures[("letters", "", "")] == "6"
+    assert figures[("letters", "", "")] == "5"
     assert {district: figures[("letters_by_district", district, "")] for district in "123456789"} == {
-        "1": "1", "2": "1", "3": "0", "4": "2", "5": "0", "6": "0", "7": "1", "8": "0", "9": "1"}
-    assert [figures[("letters_by_channel", "", channel)] for channel in ("email", "pdf", "event")] == ["4", "1", "1"]
+        "1": "1", "2": "0", "3": "0", "4": "2", "5": "0", "6": "0", "7": "1", "8": "0", "9": "1"}
+    assert [figures[("letters_by_channel", "", channel)] for channel in ("email", "event")] == ["4", "1"]
+    assert figures[("written_to_print", "", "not counted above: we cannot see whether they were mailed")] == "1"
     assert (figures[("emails_delivered", "", "")], figures[("emails_failed", "", "")]) == ("11", "1")
     # Emails each member received: the whole-council copies count for each of them.
     assert [figures[("letters_received", district, "")] for district in "123456789"] == \
         ["1", "1", "1", "3", "1", "1", "1", "1", "1"]
     page = client.get("/numbers")
-    assert "6 letters in all" in text(page)
+    assert "5 letters in all" in text(page)
+    assert "Also 1 letter written to print: we cannot see whether it was mailed" in text(page)
     assert '<tr><td>4</td><td>2</td></tr>' in page.get_data(as_text=True)
     assert "11 emails accepted by the officials' mail servers 1 emails that could not be delivered" in text(page)
     assert official_text(page, "4").startswith("Councilmember Jorge L. Barón Emails received: 3")
@@ -135,7 +138,8 @@ def test_with_five_answers_an_official_shows_each_answer_with_its_share(fresh, c
     add_letter(fresh, "4")
     add_answers(fresh, "4", "personal", "personal", "form", "none", "unknown")
     about = official_text(client.get("/numbers"), "4")
-    assert about.startswith("Councilmember Jorge L. Barón Emails received: 1 · Answers: 5 ")
+    assert about.startswith("Councilmember Jorge L. Barón Emails received: 1 · "
+                            "Writers who told us whether they got a reply: 5 ")
     assert about.endswith("A personal reply: 2 (40%) A form reply: 1 (20%) No reply yet: 1 (20%) "
                           "Does not know: 1 (20%)")
     figures = figures_csv(fresh.test_client())
@@ -163,7 +167,7 @@ def test_the_counts_survive_the_purge(fresh, client):
         assert db.session.scalar(db.select(db.func.count()).where(Letter.name != "")) == 0
     after = figures_csv(client)
     assert {k: v for k, v in after.items() if k[0] != "as_of"} == {k: v for k, v in before.items() if k[0] != "as_of"}
-    assert after[("answers", "4", "")] == "6" and after[("letters", "", "")] == "7"
+    assert after[("answers", "4", "")] == "6" and after[("letters", "", "")] == "6"
     assert after[("letters_by_partner", "", "casa-latina")] == "1"
 
 
@@ -189,7 +193,7 @@ def test_the_csv_gives_the_figures_of_the_page(fresh, client):
             percent = figures[("answers_percent", district, detail)]
             assert f"{label}: {value} ({percent}%)" in official_text(page, district)
         elif figure == "answers":
-            assert f"Answers: {value}" in official_text(page, district)
+            assert f"Writers who told us whether they got a reply: {value}" in official_text(page, district)
         elif figure == "letters_by_partner":
             assert f"<tr><td>{detail}</td><td>{value}</td></tr>" in html
     assert f"within {figures[('median_minutes_to_delivery', '', '')].removesuffix('.0')} minutes" in words
@@ -199,7 +203,7 @@ def test_the_csv_is_a_download(fresh, client):
     response = client.get("/numbers.csv")
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="numbers.csv"'
-    assert response.get_data(as_text=True).splitlines()[0] == "figure,district,official,detail,value"
+    assert response.get_data(as_text=True).splitlines()[0] == '"figure","district","official","detail","value"'
 
 
 def test_partners_are_listed_only_with_letters_and_a_whole_council_letter_counts_once(fresh, client):
@@ -260,3 +264,12 @@ def test_the_page_may_be_cached_as_long_as_the_figures_and_varies_on_what_choose
         assert response.headers["Cache-Control"] == "public, max-age=300"
         assert {"Cookie", "Accept-Language"} <= set(response.vary)
         assert "Set-Cookie" not in response.headers
+
+
+def test_how_long_replies_took_is_shown_from_five_replies_with_their_time(fresh, client):
+    add_answers(fresh, "4", "personal", "form", "form", "personal", "none", "unknown", days=(1, 7, 7, 14))
+    assert "Half of the replies came within" not in official_text(client.get("/numbers"), "4")
+    assert figures_csv(client)[("median_reply_within_days", "4", "fewer than 5 replies with their time")] == ""
+    add_answers(fresh, "4", "form", days=(3,))
+    assert "Half of the replies came within 7 days." in official_text(client.get("/numbers"), "4")
+    assert figures_csv(client)[("median_reply_within_days", "4", "")] == "7"

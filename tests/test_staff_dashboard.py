@@ -44,7 +44,7 @@ def test_dashboard_counts_letters_by_district_language_channel_and_state(app, cl
     assert "<strong>1</strong> awaiting confirmation" in page
     assert "<tr><td>4</td><td>2</td></tr>" in page and "<tr><td>7</td><td>1</td></tr>" in page
     assert '<th scope="row">By email</th><td>1</td>' in page
-    assert '<th scope="row">Printed (PDF)</th><td>2</td>' in page
+    assert '<th scope="row">Written to print (PDF; we cannot see if mailed)</th><td>2</td>' in page
     assert page.count("<rect ") == 30  # one bar a day
     assert f"<title>{utcnow().date().isoformat()}: 3</title>" in page
 
@@ -149,7 +149,7 @@ def test_letters_signed_at_events_count_as_their_own_channel(app, client, runner
         events.add_signer(event_id, values, councilmember_for("4"), "4", email_it=False)
     page = signed_in(app, runner).get("/staff/").get_data(as_text=True)
     assert '<th scope="row">At events</th><td>1</td>' in page
-    assert '<th scope="row">Printed (PDF)</th><td>2</td>' in page
+    assert '<th scope="row">Written to print (PDF; we cannot see if mailed)</th><td>2</td>' in page
     csv_text = signed_in(app, runner).get("/staff/letters.csv").get_data(as_text=True)
     assert csv_text.count(",event,") == 1
 

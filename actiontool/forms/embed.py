@@ -34,12 +34,14 @@ def _serializer():
 
 def origin_of(url):
     """The origin of `url` as a browser sends it ("https://host" or "http://host:8000", lower case), or None."""
+    text = str(url).strip()
     try:
-        parts = urlsplit(str(url).strip())
+        parts = urlsplit(text)
         scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
     except ValueError:
         return None
-    if scheme not in DEFAULT_PORTS or not host:
+    # A backslash or user info reads as another host to some parsers than to others: never ours.
+    if "\\" in text or "@" in parts.netloc or scheme not in DEFAULT_PORTS or not host:
         return None
     return f"{scheme}://{host}" + ("" if port in (None, DEFAULT_PORTS[scheme]) else f":{port}")
 

@@ -24,7 +24,7 @@ def follow_up(letter, links, settings, when, closes):
                    "campaign": settings["campaign"], "language": language, "body": subject,
                    "closes": format_date(local_date(_naive_utc(closes)), format="long", locale=language)}
         text = render_template("emails/follow_up.txt", **context)
-        html = render_template("emails/meeting_notice.html", text=text, **context)
+        html = render_template("emails/follow_up.html", **context)
     return build_message(
         subject=subject,
         sender=address(settings["campaign"], settings["mail_from"]),

@@ -14,7 +14,7 @@ from flask import current_app
 
 from actiontool import lookup, roster
 from actiontool.lookup.service import ServiceUnavailable
-from actiontool.models import Alert, CommentStatus, Meeting, OutboxMessage, PublicComment, db
+from actiontool.models import Alert, CommentStatus, Letter, Meeting, OutboxMessage, PublicComment, db
 from actiontool.monitoring.health import due_mail
 
 STUCK_QUEUE = "stuck_queue"
@@ -78,24 +78,30 @@ def _roster(config, now, alerts):
     return {ROSTER: {"count": len(differences), "places": [(d["district"], d["field"]) for d in differences]}}
 
 
-def _meeting_comments(now):
+def _meeting_comments(config, now):
+    """Comments our side failed to get to the clerk: refused, or late although confirmed in time (queued before
+    the send-by time). A comment confirmed after that was never ours to send: the supporter was told, and
+    nothing is wrong with delivery, so it raises nothing (nor can an outsider raise an alert that way)."""
     found = {}
+    margin = dt.timedelta(minutes=int(config["COMMENT_MARGIN_MINUTES"]))
     rows = db.session.execute(
-        db.select(PublicComment.meeting_id, PublicComment.status, db.func.count(PublicComment.id))
+        db.select(PublicComment.meeting_id, PublicComment.status, Letter.confirmed_at, Meeting.cutoff_at)
         .join(Meeting, Meeting.id == PublicComment.meeting_id)
+        .join(Letter, Letter.id == PublicComment.letter_id)
         .where(Meeting.cutoff_at >= now - MEETING_WATCH,
-               PublicComment.status.in_([CommentStatus.FAILED, CommentStatus.LATE]))
-        .group_by(PublicComment.meeting_id, PublicComment.status))
-    for meeting_id, status, count in rows:
+               PublicComment.status.in_([CommentStatus.FAILED, CommentStatus.LATE])))
+    for meeting_id, status, confirmed_at, cutoff_at in rows:
+        if status == CommentStatus.LATE and (confirmed_at is None or confirmed_at >= cutoff_at - margin):
+            continue
         values = found.setdefault(f"{MEETING_COMMENTS}:{meeting_id}",
                                   {"meeting_id": meeting_id, CommentStatus.FAILED: 0, CommentStatus.LATE: 0})
-        values[status] += count
+        values[status] += 1
     return found
 
 
 def findings(config, now, alerts):
     """({cause: values} of every cause found now, causes whose state is unknown this time)."""
-    found = {**_stuck_queue(config, now), **_failure_share(config, now), **_meeting_comments(now)}
+    found = {**_stuck_queue(config, now), **_failure_share(config, now), **_meeting_comments(config, now)}
     checked = _roster(config, now, alerts)
     if checked is None:
         return found, {ROSTER}

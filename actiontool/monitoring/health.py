@@ -62,18 +62,25 @@ def due_mail(now=None):
             "oldest_seconds": None if since is None else max(0, int((now - since).total_seconds()))}
 
 
+# A due email younger than this is business as usual, and not shown.
+QUIET_SECONDS = 60
+
+
 def health(config, now=None):
     """/healthz's figures as a plain dict; `ok` when the database answered and a worker was seen within
     HEALTH_WORKER_SECONDS. Raises models.DATABASE_AWAY when the database does not answer (see `unreachable`)."""
     now = now or utcnow()
     limit = int(config["HEALTH_WORKER_SECONDS"])
     seen = seconds_since_worker_seen(now)
+    oldest = due_mail(now)["oldest_seconds"]
     return {
         "ok": seen is not None and seen <= limit,
         "database": True,
         "worker_seen_seconds_ago": seen,
         "worker_limit_seconds": limit,
-        "oldest_due_seconds": due_mail(now)["oldest_seconds"],
+        # Only a wait a monitor should care about: under a minute it would tell anyone polling the page the
+        # moment each supporter confirms a letter.
+        "oldest_due_seconds": oldest if oldest is not None and oldest >= QUIET_SECONDS else None,
     }
 
 

@@ -16,6 +16,9 @@ from actiontool.reports.spreadsheets import safe_csv
 # One row per writer: a letter to one official, or the lead of a letter to the whole council (its members'
 # copies carry the lead's id in group_id; the lead carries its own).
 WRITERS = or_(Letter.group_id.is_(None), Letter.group_id == Letter.id)
+# Letters someone stands behind: confirmed by their writer's email, or signed in front of a canvasser. A letter
+# written to print is neither (anyone can make one, and we cannot see whether it was mailed).
+VOUCHED_FOR = or_(Letter.confirmed_at.is_not(None), Letter.event_id.is_not(None))
 
 # Channels a letter also goes out by, beside the letter to the supporter's own official: each is a table of
 # its own rows, one per letter, counted by its own states in this order. Their rows stay when retention
@@ -55,11 +58,13 @@ def channel_counts(model, statuses, where=None):
     return {"total": sum(found.values()), "by_status": {status: found.get(status, 0) for status in statuses}}
 
 
-def by_partner():
-    """Letters written on partners' sites (/embed?partner=<tag>), one per writer, as [(tag, count)] by tag: only
-    tags with letters."""
-    rows = db.session.execute(db.select(Letter.partner, func.count(Letter.id))
-                              .where(WRITERS, Letter.partner != "").group_by(Letter.partner).order_by(Letter.partner))
+def by_partner(vouched_for_only=False):
+    """Letters written on partners' sites (/embed?partner=<tag>), one per writer (with `vouched_for_only`, only
+    those VOUCHED_FOR), as [(tag, count)] by tag: only tags with letters."""
+    query = db.select(Letter.partner, func.count(Letter.id)).where(WRITERS, Letter.partner != "")
+    if vouched_for_only:
+        query = query.where(VOUCHED_FOR)
+    rows = db.session.execute(query.group_by(Letter.partner).order_by(Letter.partner))
     return [(tag, count) for tag, count in rows]
 
 

@@ -1,7 +1,9 @@
 """The public figures (/numbers and /numbers.csv): what the letters did, with nothing about who wrote them.
 
 Letters are counted one per writer (a letter to the whole council once, by its lead) by the writer's district
-and by how they went; emails, one per official, by whether the official's mail server accepted them and how
+and by how they went, only when someone stands behind them (VOUCHED_FOR: confirmed by email, or signed at an
+event), so that nobody can inflate public figures with drafts; drafts written to print are counted apart;
+emails, one per official, by whether the official's mail server accepted them and how
 long after the writer's confirmation; and for each current councilmember, the emails they received beside the
 answers writers gave to "did they reply?" (ReplyTally rows). Nothing is computed from fewer than MIN_ANSWERS
 answers or MIN_DELIVERIES deliveries: a small count is shown as such, never as a share.
@@ -18,7 +20,7 @@ from sqlalchemy import func
 
 from actiontool.models import Letter, LetterStatus, ReplyTally, db, utcnow
 from actiontool.officials import COUNCIL_DISTRICTS, councilmembers, same_person
-from actiontool.reports.dashboard import WRITERS, by_partner, channel_of
+from actiontool.reports.dashboard import VOUCHED_FOR, WRITERS, by_partner, channel_of
 from actiontool.reports.spreadsheets import safe_csv
 
 # The answers to "did they reply?", in the order they are shown (the model's own list).
@@ -36,24 +38,28 @@ def public_figures():
         "letters": sum(letters["by_district"].values()) + letters["elsewhere"],
         "by_district": [(district, letters["by_district"].get(district, 0)) for district in COUNCIL_DISTRICTS],
         "by_channel": letters["by_channel"],
+        "to_print": letters["to_print"],
         "emails": _emails(),
         "officials": _officials(),
-        "partners": by_partner(),
+        "partners": by_partner(vouched_for_only=True),
     }
 
 
 def _writers_by_district_and_channel():
     rows = db.session.execute(
         db.select(Letter.district, Letter.status, Letter.event_id.is_not(None), func.count(Letter.id))
-        .where(WRITERS).group_by(Letter.district, Letter.status, Letter.event_id.is_not(None)))
-    by_district, by_channel, elsewhere = {}, {"email": 0, "pdf": 0, "event": 0}, 0
+        .where(WRITERS, VOUCHED_FOR).group_by(Letter.district, Letter.status, Letter.event_id.is_not(None)))
+    to_print = db.session.scalar(db.select(func.count(Letter.id)).where(
+        WRITERS, Letter.status == LetterStatus.WRITTEN, Letter.event_id.is_(None)))
+    by_district, by_channel, elsewhere = {}, {"email": 0, "event": 0}, 0
     for district, status, at_event, count in rows:
-        by_channel[channel_of(status, 1 if at_event else None)] += count
+        channel = channel_of(status, 1 if at_event else None)
+        by_channel[channel] = by_channel.get(channel, 0) + count
         if district in COUNCIL_DISTRICTS:
             by_district[district] = by_district.get(district, 0) + count
         else:
             elsewhere += count
-    return {"by_district": by_district, "by_channel": by_channel, "elsewhere": elsewhere}
+    return {"by_district": by_district, "by_channel": by_channel, "elsewhere": elsewhere, "to_print": to_print}
 
 
 def _emails():
@@ -78,19 +84,22 @@ def _officials():
     for official_id, recipient in db.session.execute(db.select(Letter.official_id, Letter.recipient).where(
             Letter.status == LetterStatus.SENT, Letter.official_id.in_(ids))):
         received.setdefault(official_id, []).append(recipient)
-    for official_id, name, answer, count in db.session.execute(
-            db.select(ReplyTally.official_id, ReplyTally.official_name, ReplyTally.answer, func.count(ReplyTally.id))
+    for official_id, name, answer, days, count in db.session.execute(
+            db.select(ReplyTally.official_id, ReplyTally.official_name, ReplyTally.answer, ReplyTally.days,
+                      func.count(ReplyTally.id))
             .where(ReplyTally.official_id.in_(ids), ReplyTally.answer.in_(ANSWERS))
-            .group_by(ReplyTally.official_id, ReplyTally.official_name, ReplyTally.answer)):
-        answers.setdefault(official_id, []).append(({"name": name}, answer, count))
+            .group_by(ReplyTally.official_id, ReplyTally.official_name, ReplyTally.answer, ReplyTally.days)):
+        answers.setdefault(official_id, []).append(({"name": name}, answer, days, count))
     return [_official(member, received.get(member.id, []), answers.get(member.id, [])) for member in members]
 
 
 def _official(member, recipients, answered):
-    counts = dict.fromkeys(ANSWERS, 0)
-    for recipient, answer, count in answered:
+    counts, days = dict.fromkeys(ANSWERS, 0), []
+    for recipient, answer, took, count in answered:
         if same_person(recipient, member):
             counts[answer] += count
+            if took is not None and answer in ReplyTally.REPLIED:
+                days += [took] * count
     total = sum(counts.values())
     enough = total >= MIN_ANSWERS
     return {
@@ -103,6 +112,8 @@ def _official(member, recipients, answered):
         "answers": total if enough else None,
         "shares": [{"answer": answer, "count": counts[answer], "percent": round(100 * counts[answer] / total)}
                    for answer in ANSWERS] if enough else None,
+        # How long replies took, as writers chose it ("within N days"): the median choice, from MIN_ANSWERS.
+        "reply_days": statistics.median_low(days) if len(days) >= MIN_ANSWERS else None,
     }
 
 
@@ -113,6 +124,8 @@ def figures_csv(figures):
             ["letters", "", "", "", figures["letters"]]]
     rows += [["letters_by_district", district, "", "", count] for district, count in figures["by_district"]]
     rows += [["letters_by_channel", "", "", channel, count] for channel, count in figures["by_channel"].items()]
+    rows.append(["written_to_print", "", "", "not counted above: we cannot see whether they were mailed",
+                 figures["to_print"]])
     emails = figures["emails"]
     rows += [["emails_delivered", "", "", "", emails["delivered"]], ["emails_failed", "", "", "", emails["failed"]]]
     median = emails["median_minutes"]
@@ -128,8 +141,11 @@ def figures_csv(figures):
         for share in official["shares"]:
             rows += [["answers", *where, share["answer"], share["count"]],
                      ["answers_percent", *where, share["answer"], share["percent"]]]
+        rows.append(["median_reply_within_days", *where, "" if official["reply_days"] is not None else
+                     f"fewer than {MIN_ANSWERS} replies with their time", official["reply_days"] or ""])
     rows += [["letters_by_partner", "", "", tag, count] for tag, count in figures["partners"]]
-    return safe_csv(["figure", "district", "official", "detail", "value"], rows)
+    # Every cell quoted: an official's name from the roster could hold a ";" that a spreadsheet splits on.
+    return safe_csv(["figure", "district", "official", "detail", "value"], rows, quote_all=True)
 
 
 class FiguresCache:

@@ -41,7 +41,8 @@ def question(signed, answer):
     if refused:
         return refused
     if found["code"] == survey.ALREADY:
-        return redirect(url_for("replies.answered", signed=signed))
+        # Another link of the same email, after answering: said plainly, nothing changed.
+        return render_template("replies/answered.html", already=True)
     return _question_page(signed, found, AnswerForm(answer=answer if answer in survey.ANSWERS else None))
 
 
@@ -70,7 +71,7 @@ def answered(signed):
         return refused
     if found["code"] == survey.OK:
         return redirect(url_for("replies.question", signed=signed, answer="-"))
-    return render_template("replies/answered.html")
+    return render_template("replies/answered.html", already=False)
 
 
 @bp.after_request
