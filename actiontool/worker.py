@@ -1,8 +1,6 @@
 """The worker loop (`actiontool worker`): deliver mail, run print jobs, purge old data, record that it is alive
 and check for alerts to staff, until stopped."""
 
-import fcntl
-import os
 import signal
 import time
 from contextlib import contextmanager
@@ -11,7 +9,7 @@ from flask import current_app
 
 from actiontool import retention
 from actiontool.mail.outbox import deliver_due
-from actiontool.models import DATABASE_AWAY, db, discard_failed_transaction
+from actiontool.models import DATABASE_AWAY, beside_the_database, db, discard_failed_transaction
 from actiontool.monitoring import alerts, health
 from actiontool.printing import jobs
 
@@ -22,18 +20,8 @@ def single_worker_lock(app):
     if db.engine.dialect.name != "sqlite":
         yield True
         return
-    # The lock sits beside the database file: one worker per database, wherever it lives.
-    path = (db.engine.url.database or os.path.join(app.instance_path, "memory")) + ".worker.lock"
-    with open(path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with beside_the_database("worker", app.instance_path) as alone:
+        yield alone
 
 
 # Seconds between tries while the database is away: doubling from the first, never past the last.

@@ -3,7 +3,16 @@
 Everything is importable from here (`from actiontool.models import Letter, db`).
 """
 
-from actiontool.models.base import DATABASE_AWAY, Base, db, discard_failed_transaction, init_app, migrate, utcnow  # noqa: F401
+from actiontool.models.base import (  # noqa: F401
+    DATABASE_AWAY,
+    Base,
+    beside_the_database,
+    db,
+    discard_failed_transaction,
+    init_app,
+    migrate,
+    utcnow,
+)
 from actiontool.models.followup import FollowUp, ReplyTally  # noqa: F401
 from actiontool.models.letters import Event, Letter, LetterStatus, Official, OutboxMessage, PrintJob, SheetRow  # noqa: F401
 from actiontool.models.meetings import AgendaItem, CommentStatus, Meeting, MeetingReminder, PublicComment  # noqa: F401

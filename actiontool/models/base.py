@@ -1,6 +1,9 @@
 """The database's foundation: the SQLAlchemy handle, migrations, the clock, and what a lost database raises."""
 
 import datetime as dt
+import fcntl
+import os
+from contextlib import contextmanager
 
 import sqlalchemy.exc
 from flask_migrate import Migrate
@@ -31,6 +34,23 @@ def discard_failed_transaction():
     except sqlalchemy.exc.SQLAlchemyError:
         pass  # the connection is gone: removing the session below drops it
     db.session.remove()
+
+
+@contextmanager
+def beside_the_database(name, instance_path):
+    """A lock file beside the SQLite database (`<database>.<name>.lock`, so one per database wherever it lives),
+    held while the block runs: True when this process got it, False when another holds it (no waiting)."""
+    path = (db.engine.url.database or os.path.join(instance_path, "memory")) + f".{name}.lock"
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def utcnow():

@@ -8,15 +8,13 @@ only notice. One check runs at a time, whoever starts it.
 """
 
 import datetime as dt
-import fcntl
-import os
 from contextlib import contextmanager
 
 from flask import current_app
 
 from actiontool.i18n import force_locale
 from actiontool.mail.transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
-from actiontool.models import Alert, db, utcnow
+from actiontool.models import Alert, beside_the_database, db, utcnow
 from actiontool.monitoring.alert_emails import describe, message
 from actiontool.monitoring.causes import ROSTER_CHECKED, findings
 
@@ -45,17 +43,8 @@ def one_check_at_a_time():
                     connection.execute(db.text("SELECT pg_advisory_unlock(:key)"), {"key": CHECK_LOCK})
                 connection.rollback()
         return
-    path = (engine.url.database or os.path.join(current_app.instance_path, "memory")) + ".alerts.lock"
-    with open(path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with beside_the_database("alerts", current_app.instance_path) as alone:
+        yield alone
 
 
 def _update(config, now):

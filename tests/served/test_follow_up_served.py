@@ -63,7 +63,7 @@ def test_a_supporter_is_asked_in_their_language_and_answers_once_through_the_ser
     assert say("es", "Thank you: your answer is counted") in visible(thanks)
 
     again = supporter.get(links["none"])
-    assert say("es", "Thank you: your answer is counted") in visible(again)
+    assert say("es", "You already answered this question") in visible(again)
     assert 'name="answer"' not in again.text, "an answered question offers no second answer"
 
     engine = sqlalchemy.create_engine(served.database_url)
