@@ -144,6 +144,7 @@ def test_opening_an_answer_link_counts_nothing_and_pressing_the_button_counts_it
         assert tallies(app) == [], "a GET changes nothing"
         page = client.get(links["form"]).get_data(as_text=True)
         assert "Please check" not in page, "no error before the supporter presses anything"
+        assert client.get(links["form"]).headers["Cache-Control"] == "no-store", "the link is the page's only key"
         assert "Did Councilmember Jorge L. Barón reply to your letter?" in page
         assert re.search(r'<input[^>]*checked[^>]*value="form"|<input[^>]*value="form"[^>]*checked', page), \
             "the clicked answer is chosen on the page"
@@ -220,7 +221,7 @@ def test_the_counted_answer_keeps_nothing_that_leads_back_to_the_question(app, c
         (follow_up,) = db.session.scalars(db.select(FollowUp)).all()
         columns = set(FollowUp.__table__.columns.keys())
         assert follow_up.status == FollowUp.ANSWERED
-        assert columns == {"id", "key", "letter_id", "status", "due_at", "sent_at", "created_at"}, \
+        assert columns == {"id", "key", "letter_id", "status", "sent_at", "created_at"}, \
             "no answer, no time of answering, no link to the count"
         assert not {"letter_id", "created_at", "answered_at"} & set(ReplyTally.__table__.columns.keys())
 

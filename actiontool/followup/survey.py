@@ -25,7 +25,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from actiontool.models import FollowUp, Letter, ReplyTally, db
 
 SALT = "follow-up"
-PERSONAL, FORM, NO_REPLY, UNKNOWN = ReplyTally.PERSONAL, ReplyTally.FORM, ReplyTally.NO_REPLY, ReplyTally.UNKNOWN
 ANSWERS, REPLIED, DAYS = ReplyTally.ANSWERS, ReplyTally.REPLIED, ReplyTally.DAYS
 
 # Outcomes the pages turn into messages.
@@ -63,14 +62,13 @@ def wanted(letter):
 
 
 def schedule(letter, now, after_days):
-    """The question for `letter`, just delivered, due `after_days` later (added to the caller's transaction);
-    the FollowUp, or None when the letter does not get one or already has one."""
+    """The question for `letter`, just delivered (added to the caller's transaction): the moment it is due,
+    `after_days` from now, or None when the letter does not get one or already has one. (The outbox row holds
+    that moment; the question's row does not keep a copy.)"""
     if not wanted(letter) or db.session.scalar(db.select(FollowUp.id).where(FollowUp.letter_id == letter.id)):
         return None
-    follow_up = FollowUp(key=secrets.token_urlsafe(32), letter_id=letter.id,
-                         due_at=now + dt.timedelta(days=after_days))
-    db.session.add(follow_up)
-    return follow_up
+    db.session.add(FollowUp(key=secrets.token_urlsafe(32), letter_id=letter.id))
+    return now + dt.timedelta(days=after_days)
 
 
 def still_due(letter_id):
@@ -104,7 +102,10 @@ def _closes_at(follow_up, answer_days):
 def question(signed, now, answer_days):
     """What an answer page shows for a link, as plain values: {"code", "official", "closes_at"}. `code` is OK
     (the question is open), ALREADY (answered), CLOSED, or INVALID."""
-    follow_up = _read(signed)
+    return _state(_read(signed), now, answer_days)
+
+
+def _state(follow_up, now, answer_days):
     if follow_up is None or follow_up.status in (FollowUp.WAITING, FollowUp.SKIPPED):
         return {"code": INVALID}
     values = {"official": follow_up.letter.recipient, "closes_at": _closes_at(follow_up, answer_days)}
@@ -120,10 +121,10 @@ def record_answer(signed, answer, days, now, answer_days):
     link names, once. Nothing links the count to the question or says when it was given. Returns an outcome."""
     if answer not in ANSWERS or (days is not None and days not in DAYS):
         return INVALID
-    found = question(signed, now, answer_days)
+    follow_up = _read(signed)
+    found = _state(follow_up, now, answer_days)
     if found["code"] != OK:
         return found["code"]
-    follow_up = _read(signed)
     letter = follow_up.letter
     # Only one press counts, even two at once: the row moves from SENT to ANSWERED once.
     moved = db.session.execute(db.update(FollowUp).where(FollowUp.id == follow_up.id,

@@ -8,17 +8,16 @@ from actiontool.forms.base import Form, too_long
 from actiontool.i18n import lazy_gettext as _l
 from actiontool.models import ReplyTally
 
-PERSONAL, FORM, NO_REPLY, UNKNOWN, DAYS = (ReplyTally.PERSONAL, ReplyTally.FORM, ReplyTally.NO_REPLY,
-                                           ReplyTally.UNKNOWN, ReplyTally.DAYS)
+DAYS = ReplyTally.DAYS
 
 
 class AnswerForm(Form):
     answer = RadioField(
         _l("Did they reply?"),
-        choices=[SelectChoice(PERSONAL, _l("Yes, a personal reply (written to me)")),
-                 SelectChoice(FORM, _l("Yes, a form reply (the same for everyone)")),
-                 SelectChoice(NO_REPLY, _l("No reply yet")),
-                 SelectChoice(UNKNOWN, _l("I don't know"))],
+        choices=[SelectChoice(ReplyTally.PERSONAL, _l("Yes, a personal reply (written to me)")),
+                 SelectChoice(ReplyTally.FORM, _l("Yes, a form reply (the same for everyone)")),
+                 SelectChoice(ReplyTally.NO_REPLY, _l("No reply yet")),
+                 SelectChoice(ReplyTally.UNKNOWN, _l("I don't know"))],
         validators=[DataRequired(_l("Please choose an answer.")), too_long(12)],
     )
     # Counted only with a reply; left out, nothing is said about the time.

@@ -169,9 +169,9 @@ def _sent(row, config):
         letter.confirmation_sent_at = now
     elif row.kind == TO_OFFICIAL and letter.status != LetterStatus.SENT:
         letter.status, letter.sent_at = LetterStatus.SENT, now
-        follow_up = survey.schedule(letter, now, int(config["FOLLOW_UP_AFTER_DAYS"]))
-        if follow_up is not None:
-            enqueue(letter, FOLLOW_UP, at=follow_up.due_at)
+        due = survey.schedule(letter, now, int(config["FOLLOW_UP_AFTER_DAYS"]))
+        if due is not None:
+            enqueue(letter, FOLLOW_UP, at=due)
     elif row.kind == PUBLIC_COMMENT:
         comments.sent(row.letter_id, now)
     elif row.kind == MEETING_REMINDER:

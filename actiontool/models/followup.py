@@ -11,7 +11,8 @@ from actiontool.models.letters import Letter
 
 
 class FollowUp(db.Model):
-    """One supporter's "did they reply?" email for one delivered letter: when it is due, when it went, and
+    """One supporter's "did they reply?" email for one delivered letter (its outbox row says when it is due):
+    when it went, and
     whether its one-click answer was used. The answer itself is only counted, in ReplyTally, with nothing that
     points back here (no link, no time). Deleted once the letter's details are removed and the answer window
     has closed."""
@@ -26,7 +27,6 @@ class FollowUp(db.Model):
     key: Mapped[str] = mapped_column(String(43), unique=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), unique=True)
     status: Mapped[str] = mapped_column(String(12), default=WAITING)
-    due_at: Mapped[dt.datetime] = mapped_column(DateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -26,9 +26,8 @@ def frame_ancestors():
 @bp.after_request
 def framed_by_partners_only(response):
     """Every answer under /embed (errors included) may be framed by the partners, and by no one else; the
-    rest of the app-wide policy (web.site) stays as it is. Nothing here is cached: it holds letter tokens."""
+    rest of the app-wide policy (web.site, which also keeps these pages out of every cache) stays as it is."""
     response.headers["Content-Security-Policy"] = content_security_policy(frame_ancestors())
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,6 +1,7 @@
 """GET /healthz for uptime monitors: 200 when the database answers and a worker was seen lately, else 503.
 
-Always JSON (even with the database away, when the site's pages answer with an HTML 503), never cached,
+Always JSON (even with the database away, when the site's pages answer with an HTML 503), never cached
+(web.site),
 and only times and counts (monitoring.health says which).
 """
 
@@ -24,7 +25,6 @@ def healthz():
         figures = health.unreachable(current_app.config)
     response = jsonify(figures)
     response.status_code = 200 if figures["ok"] else 503
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

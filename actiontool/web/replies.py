@@ -1,6 +1,7 @@
 """The "did they reply?" pages: each answer link in the email opens a page with that answer chosen and one
 button (a mail scanner that follows the link records nothing); the same page may say how many days a reply
-took. No account and no JavaScript needed; the signed link is the only key."""
+took. No account and no JavaScript needed; the signed link is the only key (so web.site keeps these pages out
+of every cache)."""
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -72,13 +73,6 @@ def answered(signed):
     if found["code"] == survey.OK:
         return redirect(url_for("replies.question", signed=signed, answer="-"))
     return render_template("replies/answered.html", already=False)
-
-
-@bp.after_request
-def never_cached(response):
-    # The link is its only key: no shared cache may keep these pages.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def init_app(app):

@@ -47,7 +47,8 @@ def init_app(app):
         response.headers.setdefault("Content-Security-Policy", content_security_policy())
         if request.endpoint in ("supporter.letter", "supporter.letter_as_pdf", "supporter.write", "supporter.thanks",
                                 "supporter.executive_letter_as_pdf") \
-                or request.blueprint in ("email", "staff", "events", "prints", "api", "areas", "meetings"):
+                or request.blueprint in ("email", "staff", "events", "prints", "api", "areas", "meetings",
+                                         "replies", "embed", "health"):
             response.headers["Cache-Control"] = "no-store"
         if app.config["BASE_URL"].startswith("https:"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

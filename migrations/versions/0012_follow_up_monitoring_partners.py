@@ -35,7 +35,6 @@ def upgrade():
     sa.Column('key', sa.String(length=43), nullable=False),
     sa.Column('letter_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('due_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['letter_id'], ['letters.id'], ondelete='CASCADE'),
