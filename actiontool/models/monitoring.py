@@ -30,3 +30,12 @@ class Alert(db.Model):
     notified_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     all_clear_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class LastCheck(db.Model):
+    """When a routine check (the roster against the county's layer) last ran, so that it runs once a period."""
+
+    __tablename__ = "last_checks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime)

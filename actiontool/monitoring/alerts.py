@@ -16,7 +16,7 @@ from actiontool.i18n import force_locale
 from actiontool.mail.transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
 from actiontool.models import Alert, beside_the_database, db, utcnow
 from actiontool.monitoring.alert_emails import describe, message
-from actiontool.monitoring.causes import ROSTER_CHECKED, findings
+from actiontool.monitoring.causes import findings
 
 # Any fixed number: the PostgreSQL advisory lock that lets one check run at a time.
 CHECK_LOCK = 0x416C657274
@@ -50,7 +50,7 @@ def one_check_at_a_time():
 def _update(config, now):
     """Raise what is found, clear what is gone (commits); returns {cause: values} found now."""
     alerts = {alert.cause: alert for alert in db.session.scalars(db.select(Alert))}
-    found, unknown = findings(config, now, alerts)
+    found, unknown = findings(config, now)
     for cause, values in found.items():
         alert = alerts.get(cause)
         with force_locale("en"):
@@ -79,7 +79,6 @@ def _update(config, now):
 def _to_tell():
     """Alerts whose raise, or whose all clear, nobody has been told of yet."""
     return db.session.scalars(db.select(Alert).where(
-        Alert.cause != ROSTER_CHECKED,
         db.or_(db.and_(Alert.cleared_at.is_(None), Alert.notified_at.is_(None)),
                db.and_(Alert.cleared_at.is_not(None), Alert.all_clear_sent_at.is_(None))))
         .order_by(Alert.raised_at, Alert.cause)).all()

@@ -14,15 +14,13 @@ from flask import current_app
 
 from actiontool import lookup, roster
 from actiontool.lookup.service import ServiceUnavailable
-from actiontool.models import Alert, CommentStatus, Letter, Meeting, OutboxMessage, PublicComment, db
+from actiontool.models import CommentStatus, LastCheck, Letter, Meeting, OutboxMessage, PublicComment, db
 from actiontool.monitoring.health import due_mail
 
 STUCK_QUEUE = "stuck_queue"
 FAILURE_SHARE = "failure_share"
 ROSTER = "roster"
 MEETING_COMMENTS = "meeting_comments"  # one cause per meeting: "meeting_comments:<meeting id>"
-# Not an alert: the row whose raised_at says when the roster was last compared with the county's layer.
-ROSTER_CHECKED = "roster_checked"
 
 MEETING_WATCH = dt.timedelta(days=1)  # how long after a meeting's cut-off its failed comments still alert
 
@@ -53,18 +51,18 @@ def _failure_share(config, now):
                             "limit": round(100 * share)}}
 
 
-def _roster_check_due(config, now, alerts):
+def _roster_check_due(config, now):
     hours = float(config["ROSTER_CHECK_HOURS"])
-    last = alerts.get(ROSTER_CHECKED)
-    return hours > 0 and (last is None or now - last.raised_at >= dt.timedelta(hours=hours))
+    last = db.session.get(LastCheck, ROSTER)
+    return hours > 0 and (last is None or now - last.checked_at >= dt.timedelta(hours=hours))
 
 
-def _roster(config, now, alerts):
+def _roster(config, now):
     """{ROSTER: values} or {} when checked; None when not checked this time (the previous state stands)."""
-    if not _roster_check_due(config, now, alerts):
+    if not _roster_check_due(config, now):
         return None
-    last = alerts.get(ROSTER_CHECKED) or Alert(cause=ROSTER_CHECKED)
-    last.raised_at = last.notified_at = last.cleared_at = last.all_clear_sent_at = now
+    last = db.session.get(LastCheck, ROSTER) or LastCheck(name=ROSTER)
+    last.checked_at = now
     db.session.add(last)
     try:
         members = lookup.county_members()
@@ -99,10 +97,10 @@ def _meeting_comments(config, now):
     return found
 
 
-def findings(config, now, alerts):
+def findings(config, now):
     """({cause: values} of every cause found now, causes whose state is unknown this time)."""
     found = {**_stuck_queue(config, now), **_failure_share(config, now), **_meeting_comments(config, now)}
-    checked = _roster(config, now, alerts)
+    checked = _roster(config, now)
     if checked is None:
         return found, {ROSTER}
     return {**found, **checked}, set()

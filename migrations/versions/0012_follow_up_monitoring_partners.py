@@ -57,6 +57,11 @@ def upgrade():
     sa.Column('all_clear_sent_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('cause')
     )
+    op.create_table('last_checks',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('checked_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('name')
+    )
     with op.batch_alter_table('letters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('follow_up', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('partner', sa.String(length=40), nullable=False, server_default=''))
@@ -72,6 +77,7 @@ def downgrade():
     with op.batch_alter_table('letters', schema=None) as batch_op:
         batch_op.drop_column('partner')
         batch_op.drop_column('follow_up')
+    op.drop_table('last_checks')
     op.drop_table('alerts')
     op.drop_index('ix_worker_heartbeats_seen_at', table_name='worker_heartbeats')
     op.drop_table('worker_heartbeats')
