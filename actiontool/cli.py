@@ -1,9 +1,9 @@
-"""Operator commands: roster, areas, districts, users, worker, purge, print and print-blank (and Flask-Migrate's `db`);
-`alerts` is monitoring.commands'. The `actiontool` command itself is __main__.py."""
+"""Operator commands: roster, areas, users, worker, purge, print and print-blank (and Flask-Migrate's `db`);
+`alerts` is monitoring.commands', `districts` and `addresses` lookup.commands'. The `actiontool` command itself
+is __main__.py."""
 
 import contextlib
 import csv
-import json
 import os
 import sys
 
@@ -14,8 +14,7 @@ from flask.cli import with_appcontext
 from actiontool import accounts, lookup, retention, roster, uploads
 from actiontool.canvassing import sheets
 from actiontool.letters.content import LETTER_LANGUAGES
-from actiontool.lookup import districts
-from actiontool.lookup.county_layer import DistrictLayer
+from actiontool.lookup.commands import addresses_cli, districts_cli
 from actiontool.lookup.service import ServiceUnavailable
 from actiontool.monitoring.commands import alerts_cli
 from actiontool.officials import COUNCIL_DISTRICTS
@@ -155,45 +154,6 @@ def areas_import(path, if_empty):
                "{unchanged} unchanged.".format(**areas.apply_areas(rows)))
 
 
-@click.group("districts")
-def districts_cli():
-    """The local copy of the council district polygons."""
-
-
-@districts_cli.command("fetch")
-@with_appcontext
-def districts_fetch():
-    """Download the nine district polygons from the county's layer into the instance folder."""
-    config = current_app.config
-    layer = DistrictLayer(config["DISTRICT_LAYER_URL"], timeout=60)
-    try:
-        data = layer.fetch_geojson()
-    except ServiceUnavailable as error:
-        raise click.ClickException(f"Could not download the districts: {error}") from error
-    _install(data, config["DISTRICTS_FILE"])
-
-
-@districts_cli.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
-def districts_import(path):
-    """Install a GeoJSON file of the nine districts (WGS84, property KCCDST)."""
-    try:
-        with open(path, encoding="utf-8") as source:
-            data = json.load(source)
-    except ValueError as error:
-        raise click.ClickException(f"{path} is not JSON: {error}") from error
-    _install(data, current_app.config["DISTRICTS_FILE"])
-
-
-def _install(data, target):
-    try:
-        districts.install(data, target)
-    except districts.DistrictsInvalid as error:
-        raise click.ClickException(f"Not installed: {error}") from error
-    click.echo(f"Installed districts 1-9 in {target}.")
-
-
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit (for cron and tests).")
 @with_appcontext
@@ -306,5 +266,6 @@ def init_app(app):
     app.cli.add_command(roster_cli)
     app.cli.add_command(areas_cli)
     app.cli.add_command(districts_cli)
+    app.cli.add_command(addresses_cli)
     app.cli.add_command(worker)
     app.cli.add_command(alerts_cli)

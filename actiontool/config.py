@@ -37,6 +37,11 @@ DEFAULTS = {
     "DISTRICTS_FILE": None,
     "LOOKUP_TIMEOUT": 5.0,
     "LOOKUP_CACHE_DAYS": 30,
+    # An address the local index of the county's address points cannot answer is sent to the Census geocoder:
+    # "on", "off", or "auto" (on only while no index is installed: `actiontool addresses fetch`).
+    "GEOCODER_FALLBACK": "auto",
+    # The county's address points (ArcGIS REST layer) that `actiontool addresses fetch` downloads.
+    "ADDRESS_LAYER_URL": "https://gismaps.kingcounty.gov/arcgis/rest/services/Address/KingCo_AddressPoints/MapServer/0",
     "COUNTY_DISTRICT_FINDER_URL": "https://kingcounty.gov/council",
     # Whole requests larger than this are refused with a translated page (413).
     "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -131,6 +136,7 @@ def load(app, test_config=None):
     if not app.config["DISTRICTS_FILE"]:
         app.config["DISTRICTS_FILE"] = os.path.join(app.instance_path, "districts.geojson")
     app.config["LOOKUP_TIMEOUT"] = float(app.config["LOOKUP_TIMEOUT"])
+    app.config["GEOCODER_FALLBACK"] = geocoder_fallback(app.config["GEOCODER_FALLBACK"])
     if not app.config["MAIL_URL"]:
         app.config["MAIL_URL"] = "file://" + os.path.join(app.instance_path, "mail")
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
@@ -180,6 +186,16 @@ def embed_partners(value):
             raise ConfigurationError(f"EMBED_PARTNERS: {origin!r} is not an origin like https://partner.example.org")
         partners[str(tag)] = origin
     return partners
+
+
+def geocoder_fallback(value):
+    """GEOCODER_FALLBACK as "auto", "on" or "off" (true/false and 1/0 read as on/off); anything else stops the app:
+    a typo must not send addresses to an outside service the operator meant to keep them from."""
+    text = str(value).strip().lower()
+    text = {"true": "on", "1": "on", "yes": "on", "false": "off", "0": "off", "no": "off"}.get(text, text)
+    if text not in ("auto", "on", "off"):
+        raise ConfigurationError(f"GEOCODER_FALLBACK must be auto, on or off (got {value!r})")
+    return text
 
 
 def monitoring_settings(config):

@@ -156,3 +156,17 @@ def normalize(street_line):
                              tagged.get("StreetNamePostDirectional", ""))
     return Address(number=number, predir=predir, name=_name(" ".join(name_words)), street_type=street_type,
                    postdir=postdir, unit=_unit(tagged))
+
+
+def from_parts(number, predir, name, street_type, postdir, unit=""):
+    """The canonical Address of an address already split into parts (as the county's file gives it), or None
+    without a house number and a street name. The same tables as `normalize`, without the parser."""
+    number, name = _words(str(number or "")).replace(" ", ""), _words(name or "")
+    if not re.fullmatch(r"[0-9]+[A-Z]?", number) or not name:
+        return None
+    street_type = _words(street_type or "")
+    predir, postdir = _words(predir or ""), _words(postdir or "")
+    return Address(number=number, predir=DIRECTIONS.get(predir, predir), name=_name(name),
+                   street_type=TYPE_OF.get(street_type, street_type), postdir=DIRECTIONS.get(postdir, postdir),
+                   unit=" ".join(word for word in _words(unit or "").split() if word not in UNIT_WORDS
+                                 and word != "#"))

@@ -157,7 +157,8 @@ def check_row(line, cells, default_language, budget):
         kept = dict(cells, district=failure.district) if failure.district else cells
         return None, SignerProblem(line, (failure.message,), kept, failure.code)
     letter = draft(form.data, recipient_snapshot(found.official), found.district, utcnow())
-    return dict(letter, official_id=found.official.id, line=line, email_it=form.email_it.data), None
+    return dict(letter, official_id=found.official.id, line=line, email_it=form.email_it.data,
+                found_by=found.found_by), None
 
 
 def read_signers(text, default_language="en", budget=None, max_rows=None, max_problems=None):

@@ -27,6 +27,7 @@ def new_letter(values, official, district, ui_language, event_id=None, group_id=
         event_id=event_id,
         group_id=group_id,
         partner=partner,
+        found_by=values.get("found_by") or "",
         status=LetterStatus.WRITTEN,
     )
     db.session.add(letter)
@@ -90,6 +91,8 @@ def letter_dict(letter):
         "phone": letter.phone,
         "language": letter.language,
         "district": letter.district,
+        # "local" when the district was found on our server only (see lookup.FOUND_HERE).
+        "found_by": letter.found_by,
         "created_at": letter.created_at,
         "recipient": letter.recipient,
         "ui_language": letter.ui_language,

@@ -1,8 +1,10 @@
 """From a home address to a King County Council district and its councilmember.
 
-ZIP code (King County's list) -> Census geocoder -> King County? -> district
-(local polygons when installed, else the county's layer) -> the roster's
-councilmember. `resolve` is the one way in, for the letter form, the API, the
+ZIP code (King County's list) -> the local index of the county's address points
+(actiontool.addresses: the address never leaves this server) -> only when it has
+no answer, and only when GEOCODER_FALLBACK allows, the Census geocoder -> King
+County? -> district (local polygons when installed, else the county's layer) ->
+the roster's councilmember. `resolve` is the one way in, for the letter form, the API, the
 event signer form and sign-up sheets. Every failure is a LookupFailed with one
 of the codes they all share.
 """
@@ -15,6 +17,8 @@ from importlib import resources
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from actiontool.addresses import index as address_index
+from actiontool.addresses import match as address_match
 from actiontool.lookup import districts
 from actiontool.lookup.cache import LookupCache
 from actiontool.lookup.county_layer import DistrictLayer
@@ -30,6 +34,12 @@ ZIP_OUTSIDE_COUNTY = "zip_outside_county"
 AMBIGUOUS = "ambiguous"
 UNAVAILABLE = "unavailable"
 NO_COUNCILMEMBER = "no_councilmember"  # a district the roster has nobody for (a vacancy)
+
+# How a letter's district was found (kept on the letter, so its page can say so).
+FOUND_HERE = "local"  # in our own copy of the county's address file: the address went nowhere
+FOUND_BY_GEOCODER = "census"  # the Census geocoder was asked
+CHOSEN = "chosen"  # the supporter (or canvasser) chose the district
+FALLBACK_CHOICES = ("auto", "on", "off")
 
 
 def _load_zips():
@@ -69,6 +79,7 @@ MESSAGES = {
 class DistrictFound:
     district: str
     matched_address: str
+    found_by: str
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ class Resolved:
     district: str
     official: object
     matched_address: str = ""
+    found_by: str = CHOSEN
 
 
 @dataclass
@@ -111,15 +123,23 @@ class DistrictFinder:
         self.layer = DistrictLayer(config["DISTRICT_LAYER_URL"], config["LOOKUP_TIMEOUT"])
         self.districts_file = config["DISTRICTS_FILE"]
         self.cache = LookupCache(config["SECRET_KEY"], config["LOOKUP_CACHE_DAYS"])
+        self.fallback = config["GEOCODER_FALLBACK"]
 
     def find(self, street, city, zip_code, candidate=None):
         """The district of a King County address, or LookupFailed.
 
         `candidate` is the matched address the supporter picked when the
-        geocoder found several.
+        index or the geocoder found several.
         """
         if zip_code[:5] not in KING_COUNTY_ZIPS:
             raise LookupFailed(ZIP_OUTSIDE_COUNTY)
+        here = address_match.find(street, city, zip_code, candidate)
+        if here is not None:
+            if here.district is None:
+                raise LookupFailed(AMBIGUOUS, candidates=here.labels)
+            return DistrictFound(here.district, here.places[0].label, FOUND_HERE)
+        if not self.may_ask_geocoder():
+            raise LookupFailed(NOT_FOUND)
         matches = self._geocode(street, city, zip_code)
         if candidate:
             matches = [m for m in matches if m.matched_address == candidate] or matches
@@ -135,7 +155,14 @@ class DistrictFinder:
         district = outcomes.pop()
         if district is None:
             raise LookupFailed(NOT_FOUND)
-        return DistrictFound(district=district, matched_address=next(iter(found)))
+        return DistrictFound(district=district, matched_address=next(iter(found)), found_by=FOUND_BY_GEOCODER)
+
+    def may_ask_geocoder(self):
+        """Whether an address the index cannot answer may be sent to the Census geocoder: GEOCODER_FALLBACK
+        "on" or "off", or "auto" (the default): only while no index is installed."""
+        if self.fallback == "auto":
+            return address_index.current_id() is None
+        return self.fallback == "on"
 
     def _geocode(self, street, city, zip_code):
         question = "geocode\n" + normalise_address(street, city, zip_code)
@@ -173,6 +200,16 @@ def _unique(matches):
     return list(seen.values())
 
 
+def how_addresses_are_looked_up():
+    """What the privacy page says: "here" (our index only), "here_then_census" (the geocoder for what the index
+    cannot answer), "census" (no index yet) or "nowhere" (no index, fallback off: the supporter chooses)."""
+    installed = address_index.current_id() is not None
+    asks = finder().may_ask_geocoder()
+    if installed:
+        return "here_then_census" if asks else "here"
+    return "census" if asks else "nowhere"
+
+
 def finder():
     """The app's DistrictFinder, built once per app."""
     extensions = current_app.extensions
@@ -187,15 +224,15 @@ def resolve(values):
 
     Raises LookupFailed; NO_COUNCILMEMBER when the roster has nobody for the district.
     """
-    district, matched = values.get("district"), ""
+    district, matched, found_by = values.get("district"), "", CHOSEN
     if not district:
         found = finder().find(values["street"], values["city"], values["zip"], values.get("candidate"))
-        district, matched = found.district, found.matched_address
+        district, matched, found_by = found.district, found.matched_address, found.found_by
     official = councilmember_for(district)
     if official is None:
         current_app.logger.error("roster has no councilmember for district %s", district)
         raise LookupFailed(NO_COUNCILMEMBER, district=district)
-    return Resolved(district, official, matched)
+    return Resolved(district, official, matched, found_by)
 
 
 def county_members(timeout=None):

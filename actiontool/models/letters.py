@@ -72,6 +72,9 @@ class Letter(db.Model):
     language: Mapped[str] = mapped_column(String(4))
     # The language of the pages the supporter used: their emails are written in it.
     ui_language: Mapped[str] = mapped_column(String(2), default="en")
+    # How the district was found (actiontool.lookup.FOUND_BY): on our own server, by the outside geocoder, or
+    # chosen by hand; "" for letters written before this was kept.
+    found_by: Mapped[str] = mapped_column(String(8), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     status: Mapped[str] = mapped_column(String(24), default=LetterStatus.WRITTEN)

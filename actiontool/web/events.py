@@ -70,8 +70,9 @@ def _check_signer(form):
         return None, (200 if context else 422, context)
 
 
-def _values(form):
-    return dict(form.data, ui_language=current_language())
+def _values(form, found=None):
+    """The signer form's values, with the page's language and (once looked up) how the district was found."""
+    return dict(form.data, ui_language=current_language(), found_by=found.found_by if found else "")
 
 
 @bp.route("/events", methods=["GET", "POST"])
@@ -96,7 +97,7 @@ def event(event_id):
     if problem:
         status, context = problem
         return _event_page(event, status, form=form, **context)
-    events.add_signer(event_id, _values(form), found.official, found.district, form.email_it.data)
+    events.add_signer(event_id, _values(form, found), found.official, found.district, form.email_it.data)
     return redirect(url_for("events.event", event_id=event_id, added=1) + "#next")
 
 
@@ -175,7 +176,7 @@ def fix_row(event_id, row_id):
         status, context = problem
         return staff_page("events/fix_row.html", status, event=event, row=row, form=form, row_form=ButtonForm(),
                      **context)
-    if events.add_signer(event_id, _values(form), found.official, found.district, form.email_it.data,
+    if events.add_signer(event_id, _values(form, found), found.official, found.district, form.email_it.data,
                          sheet_row_id=row_id) is None:
         return _row_gone(event, 409)
     return _next_row(event_id)

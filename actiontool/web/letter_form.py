@@ -47,6 +47,7 @@ def take_letter(form, show):
     except lookup.LookupFailed as failure:
         context = lookup_failed_context(form, failure)
         return show(200 if context else 422, **context), None
+    values["found_by"] = found.found_by
     save = save_letters_to_council if values["recipients"] == WHOLE_COUNCIL else save_letter
     token = save(values, found.official, found.district, current_language(), partner=form.partner.data)
     return None, token

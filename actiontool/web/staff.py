@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from markupsafe import escape
 
 from actiontool import accounts, lookup, reports, roster, uploads
+from actiontool.addresses import index as address_index
+from actiontool.addresses.build import SKIP_REASONS
 from actiontool.forms import ButtonForm, LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
 from actiontool.i18n import LANGUAGES, force_locale
 from actiontool.letters.content import local_date
@@ -112,7 +114,8 @@ def districts_page():
     if district_map is not None:
         info.update(local=True, count=len(district_map.geometries),
                     fetched=dt.datetime.fromtimestamp(os.path.getmtime(path), dt.timezone.utc))
-    return staff_page("staff/districts.html", info=info)
+    return staff_page("staff/districts.html", info=info, addresses=address_index.status(),
+                      skip_reasons=SKIP_REASONS, lookup_way=lookup.how_addresses_are_looked_up())
 
 
 def _fingerprint(rows):

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
+from actiontool import lookup
 from actiontool.forms import LetterForm, SendForm
 from actiontool.i18n import current_language
 from actiontool.letters.content import compose
@@ -42,7 +43,8 @@ def index():
 @bp.get("/privacy")
 def privacy():
     """What we collect, who receives what, how long we keep it: each sentence true of the code."""
-    return render_template("privacy.html", retention_days=int(current_app.config["RETENTION_DAYS"]))
+    return render_template("privacy.html", retention_days=int(current_app.config["RETENTION_DAYS"]),
+                           lookup_way=lookup.how_addresses_are_looked_up())
 
 
 @bp.route("/write", methods=["GET", "POST"])

@@ -1,0 +1,74 @@
+"""The index in use: which build answers lookups, what it holds, and its street names per ZIP code (kept in
+memory once per process and per build, since close matches are chosen among them)."""
+
+import threading
+from dataclasses import dataclass
+
+from actiontool.addresses.normalize import DIRECTIONS, STREET_TYPES
+from actiontool.models import AddressIndex, AddressStreet, db
+
+
+def current():
+    """The AddressIndex that answers lookups (the newest finished build), or None when none is installed."""
+    return db.session.scalar(db.select(AddressIndex).where(AddressIndex.ready_at.is_not(None))
+                             .order_by(AddressIndex.ready_at.desc(), AddressIndex.id.desc()).limit(1))
+
+
+def current_id():
+    """The id of the index in use, or None."""
+    return db.session.scalar(db.select(AddressIndex.id).where(AddressIndex.ready_at.is_not(None))
+                             .order_by(AddressIndex.ready_at.desc(), AddressIndex.id.desc()).limit(1))
+
+
+def status():
+    """What the staff page and `addresses status` show: a plain dict, or None when no index is installed."""
+    index = current()
+    if index is None:
+        return None
+    return {"source": index.source, "built_at": index.ready_at, "started_at": index.started_at,
+            "points": index.points, "per_district": dict(sorted(index.per_district.items(), key=_district_order)),
+            "skipped": dict(index.skipped)}
+
+
+def _district_order(item):
+    return int(item[0]) if item[0].isdigit() else 99
+
+
+@dataclass(frozen=True)
+class Street:
+    """A street of the index in parts: "NE 45TH ST" is name "45TH", type "ST", directions {"NE"}."""
+
+    street: str
+    name: str
+    street_type: str
+    directions: frozenset
+
+
+def street_parts(street):
+    """A canonical street ("NE 45TH ST", "3RD AVE S") as a Street."""
+    words = street.split(" ")
+    directions = set()
+    if len(words) > 1 and words[0] in DIRECTIONS:
+        directions.add(words.pop(0))
+    if len(words) > 1 and words[-1] in DIRECTIONS:
+        directions.add(words.pop())
+    street_type = words.pop() if len(words) > 1 and words[-1] in STREET_TYPES else ""
+    return Street(street, " ".join(words), street_type, frozenset(directions))
+
+
+_streets = {}
+_lock = threading.Lock()
+
+
+def streets(index_id):
+    """{zip: [Street, ...]} of the index `index_id`, read once per process."""
+    with _lock:
+        if index_id not in _streets:
+            by_zip = {}
+            rows = db.session.execute(db.select(AddressStreet.zip, AddressStreet.street)
+                                      .where(AddressStreet.index_id == index_id))
+            for zip_code, street in rows:
+                by_zip.setdefault(zip_code, []).append(street_parts(street))
+            _streets.clear()  # only the index in use is kept
+            _streets[index_id] = by_zip
+        return _streets[index_id]
