@@ -14,10 +14,13 @@ def current():
                              .order_by(AddressIndex.ready_at.desc(), AddressIndex.id.desc()).limit(1))
 
 
-def current_id():
-    """The id of the index in use, or None."""
-    return db.session.scalar(db.select(AddressIndex.id).where(AddressIndex.ready_at.is_not(None))
-                             .order_by(AddressIndex.ready_at.desc(), AddressIndex.id.desc()).limit(1))
+def in_use():
+    """(id, ready_at) of the index in use, or None: what names one build for good (a database may give a later
+    build the id of one removed)."""
+    row = db.session.execute(db.select(AddressIndex.id, AddressIndex.ready_at)
+                             .where(AddressIndex.ready_at.is_not(None))
+                             .order_by(AddressIndex.ready_at.desc(), AddressIndex.id.desc()).limit(1)).first()
+    return tuple(row) if row else None
 
 
 def status():
@@ -60,15 +63,15 @@ _streets = {}
 _lock = threading.Lock()
 
 
-def streets(index_id):
-    """{zip: [Street, ...]} of the index `index_id`, read once per process."""
+def streets(build):
+    """{zip: [Street, ...]} of the index `build` (as in_use() gives it), read once per process."""
     with _lock:
-        if index_id not in _streets:
+        if build not in _streets:
             by_zip = {}
             rows = db.session.execute(db.select(AddressStreet.zip, AddressStreet.street)
-                                      .where(AddressStreet.index_id == index_id))
+                                      .where(AddressStreet.index_id == build[0]))
             for zip_code, street in rows:
                 by_zip.setdefault(zip_code, []).append(street_parts(street))
             _streets.clear()  # only the index in use is kept
-            _streets[index_id] = by_zip
-        return _streets[index_id]
+            _streets[build] = by_zip
+        return _streets[build]

@@ -1,10 +1,11 @@
 """Find a typed address in the local index, on this server only.
 
-In order: the address itself (same street, house number and ZIP code, or the same city when the ZIP code was
-mistyped); then, when the street is known but not that number, its neighbours on the same side of the street
-(when the nearest numbers below and above agree on the district); then close street names in the ZIP code (a
-typo, a missing or misplaced direction), scored with rapidfuzz. Close matches in more than one district are
-offered as choices, never picked.
+In order, within the typed ZIP code: the address itself (same street and house number); then, when the street
+is known but not that number, its neighbours on the same side of the street (when the nearest numbers below and
+above agree on the district); then close street names (a typo, a missing or misplaced direction), scored with
+rapidfuzz. Only then the same in the typed city, in its other ZIP codes (a mistyped ZIP code): a street of the
+same name elsewhere in the city must not win over the supporter's own street spelt a little differently.
+Places in more than one district are offered as choices, never picked.
 
 Plain values in and out. Nothing here is stored or logged.
 """
@@ -59,17 +60,19 @@ def find(street_line, city, zip_code, candidate=None):
 
     `candidate` is a label the supporter picked among earlier choices: the answer is narrowed to it.
     """
-    index_id = index.current_id()
-    if index_id is None:
+    build = index.in_use()
+    if build is None:
         return None
     typed = normalize(street_line)
     if typed is None:
         return None
     zip_code, city = zip_code[:5], " ".join(city.upper().split())
     number, suffix = _number(typed.number)
-    answer = (_exact(index_id, typed, number, suffix, zip_code, city)
-              or _neighbours(index_id, typed.street, number, zip_code, city)
-              or _close(index_id, typed, number, zip_code, city))
+    answer = (_exact(build[0], typed, number, suffix, zip_code, "")
+              or _neighbours(build[0], typed.street, number, zip_code, "")
+              or _close(build, typed, number, zip_code)
+              or (city and (_exact(build[0], typed, number, suffix, "", city)
+                            or _neighbours(build[0], typed.street, number, "", city))) or None)
     if answer is not None and candidate:
         chosen = tuple(place for place in answer.places if place.label == candidate)
         if chosen:
@@ -96,8 +99,8 @@ def _rows(index_id, street, low, high):
 
 
 def _in_place(rows, zip_code, city):
-    """The rows in the typed ZIP code; else, in the typed city (a mistyped ZIP code)."""
-    return [row for row in rows if row.zip == zip_code] or [row for row in rows if city and row.city == city]
+    """The rows in the ZIP code, or (without one) in the city."""
+    return [row for row in rows if (row.zip == zip_code if zip_code else row.city == city)]
 
 
 def _exact(index_id, typed, number, suffix, zip_code, city, how=EXACT, street=None):
@@ -132,12 +135,12 @@ def _neighbours(index_id, street, number, zip_code, city):
     return Answer((Place(_label(number, "", street, near.city, near.zip), district),), NEIGHBOURS)
 
 
-def close_streets(index_id, typed, zip_code):
+def close_streets(build, typed, zip_code):
     """The index's street names in the ZIP code close to the typed one (best first), or [] when the typed street
     is itself in the ZIP code. Close: the same name with other or no directions, or the street type missing,
     misspelt or another one ("Ave" for "St"); or a worded name a typo away ("Rainer" for "Rainier"). A numbered
     name is never close to another number ("54TH" is not "45TH")."""
-    streets = index.streets(index_id).get(zip_code, [])
+    streets = index.streets(build).get(zip_code, [])
     if any(known.street == typed.street for known in streets):
         return []
     wanted = _misspelt_type(index.street_parts(typed.street))
@@ -173,11 +176,11 @@ def _name_score(typed, known):
     return fuzz.ratio(typed, known, score_cutoff=CLOSE)
 
 
-def _close(index_id, typed, number, zip_code, city):
+def _close(build, typed, number, zip_code):
     places = {}
-    for street in close_streets(index_id, typed, zip_code):
-        answer = (_exact(index_id, typed, number, "", zip_code, "", street=street)
-                  or _neighbours(index_id, street, number, zip_code, ""))
+    for street in close_streets(build, typed, zip_code):
+        answer = (_exact(build[0], typed, number, "", zip_code, "", street=street)
+                  or _neighbours(build[0], street, number, zip_code, ""))
         for place in answer.places if answer else ():
             places.setdefault(place.label, place)
     return Answer(tuple(places.values()), CLOSE_MATCH) if places else None

@@ -50,7 +50,7 @@ TYPE_OF = {spelling: canonical for canonical, spellings in STREET_TYPES.items() 
 TYPE_FIRST = ("CALLE", "AVENIDA", "AV", "AVE", "BULEVAR", "CARRETERA")
 # Spanish words the parser was not trained on, given to it as the English abbreviation.
 SPANISH = {"CALLE": "ST", "AVENIDA": "AVE", "BULEVAR": "BLVD", "CARRETERA": "HWY",
-           "NORTE": "N", "SUR": "S", "OESTE": "W", "NORESTE": "NE", "NORDESTE": "NE", "NOROESTE": "NW",
+           "NORTE": "N", "SUR": "S", "ESTE": "E", "OESTE": "W", "NORESTE": "NE", "NORDESTE": "NE", "NOROESTE": "NW",
            "SURESTE": "SE", "SUROESTE": "SW"}
 
 ORDINAL_WORDS = {
@@ -104,7 +104,8 @@ def _type_after_name(words):
     parts = words.split(" ")
     unit_at = next((i for i, part in enumerate(parts) if i > 2 and (part == "#" or part in UNIT_WORDS)), len(parts))
     street, unit = parts[:unit_at], parts[unit_at:]
-    if len(street) >= 3 and street[0].isdigit() and street[1] in TYPE_FIRST and street[2] not in DIRECTIONS:
+    numbered = len(street) >= 3 and re.fullmatch(r"[0-9]+[A-Z]?", street[0])
+    if numbered and street[1] in TYPE_FIRST and street[2] not in DIRECTIONS:
         rest = street[2:]
         tail = [rest.pop()] if len(rest) > 1 and rest[-1] in DIRECTIONS else []
         street = [street[0], *rest, street[1], *tail]

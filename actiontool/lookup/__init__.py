@@ -161,7 +161,7 @@ class DistrictFinder:
         """Whether an address the index cannot answer may be sent to the Census geocoder: GEOCODER_FALLBACK
         "on" or "off", or "auto" (the default): only while no index is installed."""
         if self.fallback == "auto":
-            return address_index.current_id() is None
+            return address_index.in_use() is None
         return self.fallback == "on"
 
     def _geocode(self, street, city, zip_code):
@@ -203,7 +203,7 @@ def _unique(matches):
 def how_addresses_are_looked_up():
     """What the privacy page says: "here" (our index only), "here_then_census" (the geocoder for what the index
     cannot answer), "census" (no index yet) or "nowhere" (no index, fallback off: the supporter chooses)."""
-    installed = address_index.current_id() is not None
+    installed = address_index.in_use() is not None
     asks = finder().may_ask_geocoder()
     if installed:
         return "here_then_census" if asks else "here"
