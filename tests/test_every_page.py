@@ -16,6 +16,7 @@ letters) as DIR/pdf-<kind>.png (pdftoppm). `make screenshots` runs this module s
 import datetime as dt
 import html
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -34,6 +35,8 @@ from actiontool.models import CommentStatus, Letter, Official, PublicComment, db
 from actiontool.roster import apply_roster, parse_roster
 from actiontool.roster.areas import apply_areas, parse_areas
 from tests.browser import AXE_JS, TIMEOUT_MS, browser  # noqa: F401 - the module's browser fixture
+from tests.fakes.address_points import FIELDS, write_geojson
+from tests.fakes.geography import district_center, districts_geojson
 from tests.helpers import (
     AREAS,
     CANVASSER,
@@ -112,6 +115,9 @@ def tour_app(database_url, geocoder, county_layer, smtp_server, tmp_path_factory
         "RATELIMIT_SUBMISSIONS": "1000 per minute", "RATELIMIT_LOOKUPS": "1000 per minute",
         # A partner site may frame /embed; "did they reply?" is asked as soon as a letter is delivered.
         "EMBED_PARTNERS": "casa=https://casa.example.org", "FOLLOW_UP_AFTER_DAYS": 0,
+        # The local address index answers for the home address (its letter page says so); the geocoder
+        # still answers the addresses the tour needs it for (two matches, none).
+        "GEOCODER_FALLBACK": "on",
     })
     with app.app_context():
         apply_roster(parse_roster(ROSTER))
@@ -156,11 +162,26 @@ def official_email(app, district):
         return db.session.scalar(db.select(Official.email).where(Official.district == district))
 
 
+def install_address_index(runner, folder):
+    """The district polygons, and a local address index holding the home address's block (district 4)."""
+    (folder / "districts.geojson").write_text(json.dumps(districts_geojson()))
+    assert runner.invoke(args=["districts", "import", str(folder / "districts.geojson")]).exit_code == 0
+    lon, lat = district_center("4")
+    points = [dict(dict.fromkeys(FIELDS, ""), OBJECTID=n, SITEID=n, ADDR_HN=number, ADDR_NUM=str(number),
+                   ADDR_SN="MAIN", ADDR_ST="ST", ADDR_FULL=f"{number} MAIN ST", FULLNAME="MAIN ST",
+                   ZIP5=HOME["zip"], CTYNAME="SEATTLE", POSTALCTYNAME="SEATTLE", LON=lon + n * 1e-4, LAT=lat)
+              for n, number in enumerate(range(90, 130, 2), start=1)]
+    write_geojson(folder / "addresses.geojson", points)
+    installed = runner.invoke(args=["addresses", "import", str(folder / "addresses.geojson")])
+    assert installed.exit_code == 0, installed.output
+
+
 def make_world(app, smtp):
     """Letters in every state, an event with signers and rows to fix, print runs, roster history."""
     runner = app.test_cli_runner()
     for email, role in ((STAFF, "staff"), (CANVASSER, "canvasser")):
         assert add_user(runner, email, role).exit_code == 0
+    install_address_index(runner, Path(tempfile.mkdtemp()))
     supporter, staff, canvasser = app.test_client(), app.test_client(), app.test_client()
     assert sign_in(staff, STAFF).status_code == 302
     assert sign_in(canvasser, CANVASSER).status_code == 302

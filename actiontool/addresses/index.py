@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from actiontool.addresses.normalize import DIRECTIONS, STREET_TYPES
 from actiontool.models import AddressIndex, AddressStreet, db
+from actiontool.officials import COUNCIL_DISTRICTS
 
 
 def current():
@@ -29,12 +30,9 @@ def status():
     if index is None:
         return None
     return {"source": index.source, "built_at": index.ready_at, "started_at": index.started_at,
-            "points": index.points, "per_district": dict(sorted(index.per_district.items(), key=_district_order)),
+            "points": index.points,
+            "per_district": {district: index.per_district.get(district, 0) for district in COUNCIL_DISTRICTS},
             "skipped": dict(index.skipped)}
-
-
-def _district_order(item):
-    return int(item[0]) if item[0].isdigit() else 99
 
 
 @dataclass(frozen=True)
