@@ -170,3 +170,18 @@ def test_purge_deletes_old_mail_files_with_the_letters_they_hold(app, runner, tm
     result = runner.invoke(args=["purge"])
     assert "and 1 mail files." in result.output
     assert not old.exists() and recent.exists()
+
+
+def test_dashboard_counts_how_writers_districts_were_found(app, runner, tmp_path):
+    """Chosen by hand, found by the geocoder (no local index here): one per writer, a whole-council letter once."""
+    client = app.test_client()
+    letter_token(submit_letter(client))  # the geocoder stand-in answers the home address
+    letter_token(submit_letter(client, district="7"))
+    letter_token(submit_letter(client, recipients="council", district="2"))
+    page = signed_in(app, runner).get("/staff/").get_data(as_text=True)
+    assert re.search(r"By the Census geocoder</th><td>1</td>", page)
+    assert re.search(r"Chosen by hand</th><td>2</td>", page)
+    assert re.search(r"On our server only \(the local address index\)</th><td>0</td>", page)
+    with app.app_context():
+        assert sorted(db.session.scalars(db.select(Letter.found_by).where(Letter.group_id.is_(None)))) == [
+            "census", "chosen"]

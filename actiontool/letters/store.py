@@ -2,7 +2,7 @@
 
 import secrets
 
-from actiontool.models import Letter, LetterStatus, db
+from actiontool.models import FoundBy, Letter, LetterStatus, db
 from actiontool.officials import councilmembers, executive, recipient_snapshot
 
 
@@ -91,8 +91,8 @@ def letter_dict(letter):
         "phone": letter.phone,
         "language": letter.language,
         "district": letter.district,
-        # "local" when the district was found on our server only (see lookup.FOUND_HERE).
-        "found_by": letter.found_by,
+        # The district was found on our server only: the letter's page says so.
+        "found_here": letter.found_by == FoundBy.HERE,
         "created_at": letter.created_at,
         "recipient": letter.recipient,
         "ui_language": letter.ui_language,

@@ -24,6 +24,7 @@ from actiontool.lookup.cache import LookupCache
 from actiontool.lookup.county_layer import DistrictLayer
 from actiontool.lookup.geocoder import AddressMatch, CensusGeocoder
 from actiontool.lookup.service import ServiceUnavailable
+from actiontool.models import FoundBy
 from actiontool.officials import councilmember_for
 
 STATE = "WA"
@@ -35,11 +36,6 @@ AMBIGUOUS = "ambiguous"
 UNAVAILABLE = "unavailable"
 NO_COUNCILMEMBER = "no_councilmember"  # a district the roster has nobody for (a vacancy)
 
-# How a letter's district was found (kept on the letter, so its page can say so).
-FOUND_HERE = "local"  # in our own copy of the county's address file: the address went nowhere
-FOUND_BY_GEOCODER = "census"  # the Census geocoder was asked
-CHOSEN = "chosen"  # the supporter (or canvasser) chose the district
-FALLBACK_CHOICES = ("auto", "on", "off")
 
 
 def _load_zips():
@@ -90,7 +86,7 @@ class Resolved:
     district: str
     official: object
     matched_address: str = ""
-    found_by: str = CHOSEN
+    found_by: str = FoundBy.CHOSEN
 
 
 @dataclass
@@ -137,7 +133,7 @@ class DistrictFinder:
         if here is not None:
             if here.district is None:
                 raise LookupFailed(AMBIGUOUS, candidates=here.labels)
-            return DistrictFound(here.district, here.places[0].label, FOUND_HERE)
+            return DistrictFound(here.district, here.places[0].label, FoundBy.HERE)
         if not self.may_ask_geocoder():
             raise LookupFailed(NOT_FOUND)
         matches = self._geocode(street, city, zip_code)
@@ -155,7 +151,7 @@ class DistrictFinder:
         district = outcomes.pop()
         if district is None:
             raise LookupFailed(NOT_FOUND)
-        return DistrictFound(district=district, matched_address=next(iter(found)), found_by=FOUND_BY_GEOCODER)
+        return DistrictFound(district=district, matched_address=next(iter(found)), found_by=FoundBy.GEOCODER)
 
     def may_ask_geocoder(self):
         """Whether an address the index cannot answer may be sent to the Census geocoder: GEOCODER_FALLBACK
@@ -224,7 +220,7 @@ def resolve(values):
 
     Raises LookupFailed; NO_COUNCILMEMBER when the roster has nobody for the district.
     """
-    district, matched, found_by = values.get("district"), "", CHOSEN
+    district, matched, found_by = values.get("district"), "", FoundBy.CHOSEN
     if not district:
         found = finder().find(values["street"], values["city"], values["zip"], values.get("candidate"))
         district, matched, found_by = found.district, found.matched_address, found.found_by

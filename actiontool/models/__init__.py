@@ -15,7 +15,7 @@ from actiontool.models.base import (  # noqa: F401
     utcnow,
 )
 from actiontool.models.followup import FollowUp, ReplyTally  # noqa: F401
-from actiontool.models.letters import Event, Letter, LetterStatus, Official, OutboxMessage, PrintJob, SheetRow  # noqa: F401
+from actiontool.models.letters import Event, FoundBy, Letter, LetterStatus, Official, OutboxMessage, PrintJob, SheetRow  # noqa: F401
 from actiontool.models.meetings import AgendaItem, CommentStatus, Meeting, MeetingReminder, PublicComment  # noqa: F401
 from actiontool.models.monitoring import Alert, LastCheck, WorkerHeartbeat  # noqa: F401
 from actiontool.models.staff import DistrictArea, LoginFailure, LookupCacheEntry, RosterRevision, User  # noqa: F401

@@ -44,6 +44,15 @@ class LetterStatus:
     CANCELLED = "cancelled"
 
 
+class FoundBy:
+    """How a letter's district was found (Letter.found_by); "" for letters written before this was kept."""
+
+    HERE = "local"  # in our own copy of the county's address points: the address went nowhere
+    GEOCODER = "census"  # the Census geocoder was asked
+    CHOSEN = "chosen"  # the supporter (or canvasser) chose the district
+    ALL = (HERE, GEOCODER, CHOSEN)
+
+
 class Letter(db.Model):
     """A supporter's letter, saved before anything is done with it.
 
@@ -72,8 +81,7 @@ class Letter(db.Model):
     language: Mapped[str] = mapped_column(String(4))
     # The language of the pages the supporter used: their emails are written in it.
     ui_language: Mapped[str] = mapped_column(String(2), default="en")
-    # How the district was found (actiontool.lookup.FOUND_BY): on our own server, by the outside geocoder, or
-    # chosen by hand; "" for letters written before this was kept.
+    # How the district was found (FoundBy).
     found_by: Mapped[str] = mapped_column(String(8), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

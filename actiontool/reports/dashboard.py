@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import func, or_
 
 from actiontool.letters.content import local_date, start_of_local_day
-from actiontool.models import CommentStatus, Letter, LetterStatus, PublicComment, db, utcnow
+from actiontool.models import CommentStatus, FoundBy, Letter, LetterStatus, PublicComment, db, utcnow
 from actiontool.reports.spreadsheets import safe_csv
 
 # One row per writer: a letter to one official, or the lead of a letter to the whole council (its members'
@@ -68,6 +68,17 @@ def by_partner(vouched_for_only=False):
     return [(tag, count) for tag, count in rows]
 
 
+def by_lookup():
+    """How writers' districts were found, one per writer: {FoundBy value: n, "": n (letters from before this was
+    kept)}."""
+    rows = db.session.execute(db.select(Letter.found_by, func.count(Letter.id)).where(WRITERS)
+                              .group_by(Letter.found_by))
+    found = dict.fromkeys((*FoundBy.ALL, ""), 0)
+    for how, count in rows:
+        found[how or ""] = found.get(how or "", 0) + count
+    return found
+
+
 def summary(days=30, today=None):
     """Plain counts: by district, language, channel, status, and per day for the last `days` days (days on
     King County's calendar, as letters are dated); each of CHANNELS counted by its own states; and letters per
@@ -95,6 +106,7 @@ def summary(days=30, today=None):
         "per_day": sorted(per_day.items()),
         "channels": {name: channel_counts(*channel) for name, channel in CHANNELS.items()},
         "by_partner": by_partner(),
+        "by_lookup": by_lookup(),
     }
 
 
