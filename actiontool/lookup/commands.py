@@ -124,7 +124,7 @@ def addresses_status():
 
 def _build_addresses(records, source, allow_smaller):
     district_map = districts.load(current_app.config["DISTRICTS_FILE"])
-    if False:
+    if district_map is None:
         raise click.ClickException("Install the council district polygons first (actiontool districts fetch, or "
                                    "districts import FILE): each point's district is found from them.")
     started = time.monotonic()
