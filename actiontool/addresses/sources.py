@@ -40,13 +40,15 @@ def _float(value):
 
 
 def read(path):
-    """Records from a GeoJSON (.geojson, .json) or CSV (.csv) file."""
+    """Records from a GeoJSON (.geojson, .json) or CSV (.csv) file. Like every reader here, nothing is read (and
+    nothing raised) until the first record is asked for."""
     extension = os.path.splitext(path)[1].lower()
     if extension in (".geojson", ".json"):
-        return read_geojson(path)
-    if extension == ".csv":
-        return read_csv(path)
-    raise SourceInvalid("expected a .geojson, .json or .csv file")
+        yield from read_geojson(path)
+    elif extension == ".csv":
+        yield from read_csv(path)
+    else:
+        raise SourceInvalid("expected a .geojson, .json or .csv file")
 
 
 def _srid(crs):

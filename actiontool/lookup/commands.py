@@ -19,7 +19,8 @@ from actiontool.addresses import sources as address_sources
 from actiontool.lookup import districts
 from actiontool.lookup.county_layer import DistrictLayer
 from actiontool.lookup.service import ServiceUnavailable
-from actiontool.models import beside_the_database
+from actiontool.models import one_at_a_time
+from actiontool.officials import COUNCIL_DISTRICTS
 
 
 @click.group("districts")
@@ -133,7 +134,7 @@ def _build_addresses(records, source, allow_smaller):
         if points % 100_000 < address_build.BATCH:
             click.echo(f"  {points:,} points read", err=True)
 
-    with beside_the_database("addresses", current_app.instance_path) as alone:
+    with one_at_a_time("address-index", current_app.instance_path) as alone:
         if not alone:
             raise click.ClickException("Another address index build is running; nothing was changed.")
         try:
@@ -146,6 +147,6 @@ def _build_addresses(records, source, allow_smaller):
 
 
 def _report_counts(per_district, skipped):
-    click.echo("  " + ", ".join(f"District {d}: {n:,}" for d, n in per_district.items()))
+    click.echo("  " + ", ".join(f"District {d}: {per_district.get(d, 0):,}" for d in COUNCIL_DISTRICTS))
     for code, count in sorted(skipped.items(), key=lambda item: -item[1]):
         click.echo(f"  left out, {address_build.SKIP_REASONS[code]}: {count:,}")

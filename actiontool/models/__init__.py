@@ -12,6 +12,7 @@ from actiontool.models.base import (  # noqa: F401
     discard_failed_transaction,
     init_app,
     migrate,
+    one_at_a_time,
     utcnow,
 )
 from actiontool.models.followup import FollowUp, ReplyTally  # noqa: F401

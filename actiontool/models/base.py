@@ -3,6 +3,7 @@
 import datetime as dt
 import fcntl
 import os
+import zlib
 from contextlib import contextmanager
 
 import sqlalchemy.exc
@@ -51,6 +52,28 @@ def beside_the_database(name, instance_path):
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def one_at_a_time(name, instance_path):
+    """True while this process alone runs the job `name` (the alerts check, an address index build), False when
+    another holds it (no waiting). On PostgreSQL an advisory lock keyed by the name, held on a connection of its
+    own (so every machine sharing the database is kept apart); on SQLite the lock file beside the database."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        with beside_the_database(name, instance_path) as alone:
+            yield alone
+        return
+    key = zlib.crc32(f"actiontool:{name}".encode())
+    with engine.connect() as connection:
+        held = bool(connection.scalar(sqlalchemy.text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
+        connection.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                connection.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            connection.rollback()
 
 
 def utcnow():

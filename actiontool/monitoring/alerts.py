@@ -14,12 +14,9 @@ from flask import current_app
 
 from actiontool.i18n import force_locale
 from actiontool.mail.transport import PermanentFailure, TemporaryFailure, TransportUnavailable, open_transport
-from actiontool.models import Alert, beside_the_database, db, utcnow
+from actiontool.models import Alert, db, one_at_a_time, utcnow
 from actiontool.monitoring.alert_emails import describe, message
 from actiontool.monitoring.causes import findings
-
-# Any fixed number: the PostgreSQL advisory lock that lets one check run at a time.
-CHECK_LOCK = 0x416C657274
 
 
 def recipients(config):
@@ -32,18 +29,7 @@ def recipients(config):
 @contextmanager
 def one_check_at_a_time():
     """True while this process holds the right to check (False: another check is running right now)."""
-    engine = db.session.get_bind()
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            held = connection.scalar(db.text("SELECT pg_try_advisory_lock(:key)"), {"key": CHECK_LOCK})
-            try:
-                yield bool(held)
-            finally:
-                if held:
-                    connection.execute(db.text("SELECT pg_advisory_unlock(:key)"), {"key": CHECK_LOCK})
-                connection.rollback()
-        return
-    with beside_the_database("alerts", current_app.instance_path) as alone:
+    with one_at_a_time("alerts", current_app.instance_path) as alone:
         yield alone
 
 
