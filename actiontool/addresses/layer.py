@@ -4,6 +4,7 @@ each is saved before the next is asked, so a download that stops (a failed page,
 goes on from where it stopped the next time it is run.
 """
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -12,6 +13,10 @@ import requests
 
 USER_AGENT = "actiontool/0.1 (+https://github.com/actiontool; King County letter tool)"
 DONE = "complete.json"
+STARTED = "started.json"
+# Saved pages older than this are not gone on with: the county republishes weekly, and a download must not mix
+# two weeks' files.
+KEEP_PAGES = dt.timedelta(days=2)
 
 
 class LayerUnavailable(Exception):
@@ -39,7 +44,8 @@ class AddressLayer:
             raise LayerUnavailable("the answer is not JSON (cut short?)") from error
         if not isinstance(body, dict) or "error" in body:
             error = body.get("error") if isinstance(body, dict) else None
-            raise LayerUnavailable(f"the layer answered an error: {error}")
+            said = error.get("message") if isinstance(error, dict) else error
+            raise LayerUnavailable(f"the layer answered an error: {said}")
         return body
 
     def count(self):
@@ -64,6 +70,8 @@ def download(layer, folder, progress=None):
     `progress(pages, points, total)` after each page. Returns the number of points saved; raises
     LayerUnavailable (the pages saved so far stay)."""
     os.makedirs(folder, exist_ok=True)
+    if started_at(folder) is None:
+        _write_json(os.path.join(folder, STARTED), {"started": dt.datetime.now(dt.timezone.utc).isoformat()})
     if os.path.exists(os.path.join(folder, DONE)):
         return _read_json(os.path.join(folder, DONE))["points"]
     total = layer.count()
@@ -90,6 +98,22 @@ def download(layer, folder, progress=None):
         raise LayerUnavailable(f"the layer stopped at {points:,} of the {total:,} points it says it holds")
     _write_json(os.path.join(folder, DONE), {"points": points})
     return points
+
+
+def started_at(folder):
+    """When the download saved in `folder` began (aware UTC), or None when there is none."""
+    try:
+        return dt.datetime.fromisoformat(_read_json(os.path.join(folder, STARTED))["started"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def stale(folder, now=None):
+    """Whether `folder` holds a download begun more than KEEP_PAGES ago (or of unknown age): to start over."""
+    begun = started_at(folder)
+    if begun is None:
+        return bool(os.path.isdir(folder) and os.listdir(folder))
+    return (now or dt.datetime.now(dt.timezone.utc)) - begun > KEEP_PAGES
 
 
 def saved_pages(folder):

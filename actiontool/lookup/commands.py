@@ -76,7 +76,12 @@ def addresses_cli():
 def addresses_fetch(folder, restart, allow_smaller):
     """Download the county's address points (ADDRESS_LAYER_URL) page by page, then build the index from them."""
     config = current_app.config
+    _district_map()  # before downloading anything
     folder = folder or os.path.join(current_app.instance_path, "address-download")
+    if os.path.isdir(folder) and not restart and address_layer.stale(folder):
+        click.echo(f"The download saved in {folder} is more than {address_layer.KEEP_PAGES.days} days old: "
+                   "starting over.")
+        restart = True
     if restart and os.path.isdir(folder):
         shutil.rmtree(folder)
     pages = address_layer.saved_pages(folder) if os.path.isdir(folder) else []
@@ -93,8 +98,12 @@ def addresses_fetch(folder, restart, allow_smaller):
     except address_layer.LayerUnavailable as error:
         raise click.ClickException(
             f"The download stopped: {error}. What was saved is kept in {folder}: run the same command again to "
-            "go on from there. The index in use is unchanged.") from None
-    _build_addresses(address_sources.read_pages(folder), config["ADDRESS_LAYER_URL"], allow_smaller)
+            "go on from there (--restart to start over). The index in use is unchanged.") from None
+    try:
+        _build_addresses(address_sources.read_pages(folder), config["ADDRESS_LAYER_URL"], allow_smaller)
+    except click.ClickException as error:
+        error.message += f" The download stays in {folder} (--restart to download again)."
+        raise
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -123,11 +132,16 @@ def addresses_status():
                lookup.finder().may_ask_geocoder() else "not sent anywhere (GEOCODER_FALLBACK)."))
 
 
-def _build_addresses(records, source, allow_smaller):
+def _district_map():
     district_map = districts.load(current_app.config["DISTRICTS_FILE"])
     if district_map is None:
         raise click.ClickException("Install the council district polygons first (actiontool districts fetch, or "
                                    "districts import FILE): each point's district is found from them.")
+    return district_map
+
+
+def _build_addresses(records, source, allow_smaller):
+    district_map = _district_map()
     started = time.monotonic()
 
     def progress(points):
