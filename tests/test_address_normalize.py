@@ -30,6 +30,14 @@ from actiontool.addresses.normalize import Address, normalize, ordinal
     # Accents and case do not matter; a name of several words keeps them.
     ("2 Martin Luther King Jr Way S", "MARTIN LUTHER KING JR WAY S", "2", ""),
     ("5 Camino Real", "CAMINO REAL", "5", ""),
+    # A misspelt street type is read as the type it is close to; a name that only looks like one is kept.
+    ("278 NE 10th Stret", "NE 10TH ST", "278", ""),
+    ("836A 1st Avnue S", "1ST AVE S", "836A", ""),
+    ("20 Pine Boulvard", "PINE BLVD", "20", ""),
+    ("123 Green Lake Way N", "GREEN LAKE WAY N", "123", ""),
+    # Spanish "Este", and a lettered house number before Calle/Avenida.
+    ("620 Calle Pine Este", "PINE ST E", "620", ""),
+    ("542A Avenida 1 Sur", "1ST AVE S", "542A", ""),
 ])
 def test_each_way_of_typing_an_address_reaches_the_counts_form(typed, street, number, unit):
     found = normalize(typed)

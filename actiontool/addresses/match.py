@@ -13,10 +13,10 @@ Plain values in and out. Nothing here is stored or logged.
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from actiontool.addresses import index
-from actiontool.addresses.normalize import STREET_TYPES, TYPE_OF, normalize
+from actiontool.addresses.normalize import STREET_TYPES, normalize
 from actiontool.models import AddressPoint, db
 
 # A house number missing from the file takes its neighbours' district only when they are this close.
@@ -136,14 +136,18 @@ def _neighbours(index_id, street, number, zip_code, city):
 
 
 def close_streets(build, typed, zip_code):
-    """The index's street names in the ZIP code close to the typed one (best first), or [] when the typed street
-    is itself in the ZIP code. Close: the same name with other or no directions, or the street type missing,
-    misspelt or another one ("Ave" for "St"); or a worded name a typo away ("Rainer" for "Rainier"). A numbered
-    name is never close to another number ("54TH" is not "45TH")."""
+    """The index's street names in the ZIP code close to the typed one (best first). Close: the same name with
+    other or no directions, or the street type missing or another one ("Ave" for "St"); or a worded name a typo
+    away ("Rainer" for "Rainier"). A numbered name is never close to another number ("54TH" is not "45TH"). When
+    the typed street is itself in the ZIP code, only the same street with a direction the supporter left out
+    ("1ST AVE" for "1ST AVE NE")."""
     streets = index.streets(build).get(zip_code, [])
+    wanted = index.street_parts(typed.street)
     if any(known.street == typed.street for known in streets):
-        return []
-    wanted = _misspelt_type(index.street_parts(typed.street))
+        if wanted.directions:
+            return []
+        return sorted(known.street for known in streets if known.street != typed.street and known.directions
+                      and (known.name, known.street_type) == (wanted.name, wanted.street_type))[:CLOSE_LIMIT]
     scored = []
     for known in streets:
         score = _name_score(wanted.name, known.name)
@@ -155,17 +159,6 @@ def close_streets(build, typed, zip_code):
         scored = [entry for entry in scored if entry[1]]  # the direction typed, where a close street has it
     scored.sort(key=lambda entry: (-entry[0], entry[2]))
     return [street for _, _, street in scored[:CLOSE_LIMIT]]
-
-
-def _misspelt_type(street):
-    """A street whose last word is a misspelt street type ("45TH STRET") read with that type ("45TH", "ST")."""
-    words = street.name.split(" ")
-    if street.street_type or len(words) < 2:
-        return street
-    found = process.extractOne(words[-1], TYPE_OF.keys(), scorer=fuzz.ratio, score_cutoff=80)
-    if not found:
-        return street
-    return index.Street(street.street, " ".join(words[:-1]), TYPE_OF[found[0]], street.directions)
 
 
 def _name_score(typed, known):

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 import usaddress
+from rapidfuzz import fuzz, process
 
 DIRECTIONS = {
     "N": "N", "NORTH": "N", "NORTE": "N",
@@ -109,7 +110,20 @@ def _type_after_name(words):
         rest = street[2:]
         tail = [rest.pop()] if len(rest) > 1 and rest[-1] in DIRECTIONS else []
         street = [street[0], *rest, street[1], *tail]
+    if numbered:
+        street = _misspelt_type(street)
     return " ".join(SPANISH.get(part, part) for part in street + unit)
+
+
+def _misspelt_type(street):
+    """A misspelt street type at the end ("45TH STRET", "1ST AVNUE S") spelt right, so the parser reads it as one:
+    only a word of 4 letters or more that is no known word here and close to a type's spelling (rapidfuzz)."""
+    at = len(street) - 2 if street[-1] in DIRECTIONS else len(street) - 1
+    word = street[at]
+    if at < 2 or len(word) < 4 or not word.isalpha() or word in TYPE_OF or word in DIRECTIONS or word in SPANISH:
+        return street
+    found = process.extractOne(word, TYPE_OF.keys(), scorer=fuzz.ratio, score_cutoff=85)
+    return street if found is None else [*street[:at], TYPE_OF[found[0]], *street[at + 1:]]
 
 
 def _name(text):
