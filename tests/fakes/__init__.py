@@ -3,8 +3,9 @@
 census.py: the Census geocoder; county_layer.py: the county's council-district layer; address_layer.py: the
 county's address-point layer (`actiontool addresses fetch`); geography.py: the synthetic districts they answer
 about and the tests share; address_points.py: a synthetic county address file over those districts (the local
-index's input, in the county's schema); http.py: the server plumbing and the failure modes. Each serves only the questions the app asks (actiontool/lookup/), in the real
-service's format (/work/shared/reference/external-services.md).
+index's input, in the county's schema); http.py: the server plumbing and the failure modes. Each serves only
+the questions the app asks (actiontool/lookup/, actiontool/addresses/layer.py), in the real service's format
+(/work/shared/reference/external-services.md).
 """
 
 from tests.fakes.census import GEOCODER_PATH
