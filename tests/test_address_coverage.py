@@ -71,9 +71,9 @@ class Coverage:
     def of(self, kind, *outcomes):
         return [miss for miss in self.misses[kind] if miss[0] in outcomes]
 
-    def table(self):
+    def table(self, title="typed each way"):
         lines = [f"Coverage of the local index: {POINTS:,} synthetic points, {len(self.records)} addresses "
-                 "typed each way (match.find)",
+                 f"{title} (match.find)",
                  f"  {'kind':<18}" + "".join(f"{outcome:>16}" for outcome in OUTCOMES) + "   answers found by"]
         for kind in KINDS:
             counts, hows = self.outcomes[kind], self.hows[kind]
@@ -91,6 +91,14 @@ def coverage(database_url, tmp_path_factory):
     write_geojson(points, iter_county_points(POINTS))
     in_districts = [record for record in iter_county_points(POINTS) if expected_district(record)]
     result = Coverage(random.Random(SAMPLE_SEED).sample(in_districts, SAMPLE))
+    zips = {}
+    for record in in_districts:
+        zips.setdefault(record["POSTALCTYNAME"], set()).add(record["ZIP5"])
+    # The same addresses with another ZIP code of their city (a mistyped ZIP code).
+    other_zip = {record["SITEID"]: sorted(zips[record["POSTALCTYNAME"]] - {record["ZIP5"]})[
+        record["SITEID"] % (len(zips[record["POSTALCTYNAME"]]) - 1)]
+        for record in result.records if len(zips[record["POSTALCTYNAME"]]) > 1}
+    result.wrong_zip = Coverage([record for record in result.records if record["SITEID"] in other_zip])
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "DATABASE_URL": database_url})
     try:
         with app.app_context():
@@ -101,7 +109,11 @@ def coverage(database_url, tmp_path_factory):
                 city, zip_code, expected = record["POSTALCTYNAME"].title(), record["ZIP5"], expected_district(record)
                 for kind, typed in typed_variants(record).items():
                     result.add(kind, typed, city, zip_code, expected, match.find(typed, city, zip_code))
-        print("\n" + result.table())
+                    if record["SITEID"] in other_zip:
+                        wrong = other_zip[record["SITEID"]]
+                        result.wrong_zip.add(kind, typed, city, wrong, expected, match.find(typed, city, wrong))
+        print("\n" + result.table() + "\n" + result.wrong_zip.table("typed each way with another ZIP code of "
+                                                                     "their city"))
         yield result
     finally:
         empty_database(app)
@@ -132,3 +144,15 @@ def test_a_typo_spanish_words_or_a_missing_direction_is_answered_here_or_offered
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_way_of_typing_an_address_gets_a_wrong_district(coverage, kind):
     assert coverage.outcomes[kind][WRONG] == 0, coverage.of(kind, WRONG)[:10]
+
+
+@pytest.mark.parametrize("kind", ["exact", "unit", "full_words", "spanish", "typo"])
+def test_with_a_mistyped_zip_code_one_more_slip_at_most_the_district_is_never_wrong(coverage, kind):
+    """A ZIP code of another part of the city: the address is found there (or left to the fallback), never put
+    in the district of a like-named street in the ZIP code typed. (Typed without its direction as well, two slips
+    at once, a street of the same name in the ZIP code typed can still win: the README says so.)"""
+    wrong_zip = coverage.wrong_zip
+    assert len(wrong_zip.records) >= 250
+    assert wrong_zip.outcomes[kind][WRONG] == 0, wrong_zip.of(kind, WRONG)[:10]
+    if kind != "typo":
+        assert wrong_zip.outcomes[kind][HERE] == len(wrong_zip.records), wrong_zip.misses[kind][:10]

@@ -68,16 +68,45 @@ def find(street_line, city, zip_code, candidate=None):
         return None
     zip_code, city = zip_code[:5], " ".join(city.upper().split())
     number, suffix = _number(typed.number)
-    answer = (_exact(build[0], typed, number, suffix, zip_code, "")
-              or _neighbours(build[0], typed.street, number, zip_code, "")
-              or _close(build, typed, number, zip_code)
-              or (city and (_exact(build[0], typed, number, suffix, "", city)
-                            or _neighbours(build[0], typed.street, number, "", city))) or None)
+    answer = _as_typed(build[0], typed, number, suffix, zip_code, "")
+    if answer is None:
+        # A close street in the typed ZIP code, and the street as typed elsewhere in the city (a mistyped ZIP
+        # code): both kept, so that when they disagree the supporter chooses.
+        answer = _merged(_close(build, typed, number, zip_code),
+                         city and _as_typed(build[0], typed, number, suffix, "", city))
     if answer is not None and candidate:
         chosen = tuple(place for place in answer.places if place.label == candidate)
         if chosen:
             return Answer(chosen, answer.how)
     return answer
+
+
+def _as_typed(index_id, typed, number, suffix, zip_code, city):
+    """The typed street (its direction before or after the name: "Calle 45 Noreste" is NE 45TH ST) at that
+    number, or its neighbours' district, in the ZIP code or (without one) the city."""
+    for street in _spellings(typed):
+        answer = (_exact(index_id, typed, number, suffix, zip_code, city, street=street)
+                  or _neighbours(index_id, street, number, zip_code, city))
+        if answer:
+            return answer
+    return None
+
+
+def _spellings(typed):
+    """The typed street, then the same with a lone direction on the other side of the name."""
+    spellings = [typed.street]
+    if bool(typed.predir) != bool(typed.postdir):
+        moved = (typed.postdir, typed.name, typed.street_type, "") if typed.postdir else \
+            ("", typed.name, typed.street_type, typed.predir)
+        spellings.append(" ".join(part for part in moved if part))
+    return spellings
+
+
+def _merged(close, elsewhere):
+    if not close or not elsewhere:
+        return close or elsewhere or None
+    places = {place.label: place for place in close.places + elsewhere.places}
+    return Answer(tuple(places.values()), CLOSE_MATCH)
 
 
 def _number(text):
@@ -136,11 +165,12 @@ def _neighbours(index_id, street, number, zip_code, city):
 
 
 def close_streets(build, typed, zip_code):
-    """The index's street names in the ZIP code close to the typed one (best first). Close: the same name with
-    other or no directions, or the street type missing or another one ("Ave" for "St"); or a worded name a typo
-    away ("Rainer" for "Rainier"). A numbered name is never close to another number ("54TH" is not "45TH"). When
-    the typed street is itself in the ZIP code, only the same street with a direction the supporter left out
-    ("1ST AVE" for "1ST AVE NE")."""
+    """The index's street names in the ZIP code close to the typed one (best first). Close: the same name, or a
+    worded name a typo away ("Rainer" for "Rainier"), with the directions typed (before or after the name), or
+    with one the supporter left out; and the type typed, or any when none was typed. Never another direction
+    (NE is not NW), another type (in Seattle "30th St" and "30th Ave" are far apart) or another number ("54TH"
+    is not "45TH"). When the typed street is itself in the ZIP code, only the same street with a direction the
+    supporter left out ("1ST AVE" for "1ST AVE NE")."""
     streets = index.streets(build).get(zip_code, [])
     wanted = index.street_parts(typed.street)
     if any(known.street == typed.street for known in streets):
@@ -150,15 +180,15 @@ def close_streets(build, typed, zip_code):
                       and (known.name, known.street_type) == (wanted.name, wanted.street_type))[:CLOSE_LIMIT]
     scored = []
     for known in streets:
+        if wanted.directions and known.directions and not wanted.directions & known.directions:
+            continue  # another direction: another street
+        if wanted.street_type in STREET_TYPES and known.street_type and wanted.street_type != known.street_type:
+            continue  # another type: another street
         score = _name_score(wanted.name, known.name)
-        if score and wanted.street_type != known.street_type and wanted.street_type in STREET_TYPES:
-            score = score - 10 if score == 100 and known.street_type else 0  # another known type: a weaker match
         if score:
-            scored.append((score, bool(wanted.directions & known.directions), known.street))
-    if wanted.directions and any(same for _, same, _ in scored):
-        scored = [entry for entry in scored if entry[1]]  # the direction typed, where a close street has it
-    scored.sort(key=lambda entry: (-entry[0], entry[2]))
-    return [street for _, _, street in scored[:CLOSE_LIMIT]]
+            scored.append((score - (0 if wanted.street_type == known.street_type else 5), known.street))
+    scored.sort(key=lambda entry: (-entry[0], entry[1]))
+    return [street for _, street in scored[:CLOSE_LIMIT]]
 
 
 def _name_score(typed, known):
