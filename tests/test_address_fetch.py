@@ -199,8 +199,8 @@ def test_a_failed_page_keeps_the_saved_pages_and_the_index_in_use_and_the_next_r
     stopped = runner.invoke(args=["addresses", "fetch"])
     assert stopped.exit_code != 0
     assert "The download stopped: " in stopped.output and told in stopped.output
-    assert (f"What was saved is kept in {folder}: run the same command again to go on from there (--restart to "
-            "start over).") in stopped.output
+    assert (f"The 2 page(s) saved so far are kept in {folder}: run the same command again to go on from there "
+            "(--restart to start over).") in stopped.output
     assert "The index in use is unchanged." in stopped.output
     assert sorted(os.listdir(folder)) == ["page-00001.json", "page-00002.json", "started.json"]  # no half page,
     # no "complete"

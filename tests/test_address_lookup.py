@@ -44,7 +44,13 @@ FOUND_HERE = {
     "es": "Encontramos su distrito en nuestra propia copia de la lista de direcciones del Condado de King, "
           "en nuestro servidor. Para esto no enviamos su dirección a nadie.",
 }
-NOT_FOUND_MESSAGE = "We could not find that address."
+# Not in the index, and the geocoder may not be asked: the page says the address went nowhere (lookup.MESSAGES).
+NOT_IN_INDEX_MESSAGE = {
+    "en": "We could not find that address in our copy of King County's address list (it was not sent anywhere).",
+    "es": "No encontramos esa dirección en nuestra copia de la lista de direcciones del Condado de King (no la "
+          "enviamos a ningún sitio).",
+}
+NOTHING_LOOKED_UP_MESSAGE = "To keep your address private, we do not look it up anywhere"
 
 # What the privacy page says about finding the district, in each of its four ways (templates/privacy.html).
 PRIVACY_HERE = {
@@ -68,8 +74,8 @@ PRIVACY_HERE_THEN_CENSUS = {
 PRIVACY_CENSUS = {
     "en": "To find your district, we send your street, city and ZIP code (never your name or email) to the U.S. "
           "Census Bureau's public address service",
-    "es": "Para encontrar su distrito, enviamos su calle, su ciudad y su código postal (nunca su nombre ni su "
-          "correo electrónico) al servicio público de direcciones de la Oficina del Censo",
+    "es": "Para encontrar su distrito, enviamos su calle, ciudad y código postal (nunca su nombre ni su correo "
+          "electrónico) al servicio público de direcciones de la Oficina del Censo",
 }
 PRIVACY_NOWHERE = {
     "en": "We do not send your address anywhere to find your district: you choose your district yourself.",
@@ -420,7 +426,7 @@ def test_a_number_between_houses_in_two_districts_is_not_answered_here(app, clie
 def test_a_number_between_houses_in_two_districts_lets_the_supporter_choose_when_the_geocoder_may_not_be_asked(
         app, client, index, county, geocoder):
     page = submit_letter(client, **typed_on_neighbours_street(county, TYPED_ACROSS))
-    assert NOT_FOUND_MESSAGE in text(page)
+    assert NOT_IN_INDEX_MESSAGE["en"] in text(page)
     assert offers_district_choice(page)
     assert letters_saved(app) == 0
     assert geocoder.request_count == 0
@@ -448,13 +454,14 @@ def test_fallback_on_sends_an_address_not_in_the_file_to_the_geocoder_and_says_n
     assert FOUND_HERE["en"] not in page and "on our server" not in page
 
 
-@pytest.mark.parametrize("setting", ["auto", "off"])
+@pytest.mark.parametrize("setting, lang", [("auto", "en"), ("off", "es")])
 def test_with_an_index_and_fallback_auto_or_off_an_address_not_in_the_file_goes_nowhere(
-        app, client, index, geocoder, known_to_the_geocoder, setting):
+        app, client, index, geocoder, known_to_the_geocoder, setting, lang):
+    """The page says, in the supporter's language, that the address was not found in our copy and went nowhere."""
     fallback(app, setting)
-    page = submit_letter(client, **known_to_the_geocoder)
+    page = submit_letter(client, lang=lang, **known_to_the_geocoder)
     assert page.status_code == 200
-    assert NOT_FOUND_MESSAGE in text(page)
+    assert NOT_IN_INDEX_MESSAGE[lang] in text(page)
     assert offers_district_choice(page)
     assert letters_saved(app) == 0
     assert geocoder.request_count == 0
@@ -469,7 +476,7 @@ def test_without_an_index_fallback_auto_asks_the_geocoder_as_before(app, client,
 def test_without_an_index_fallback_off_lets_the_supporter_choose(app, client, geocoder, known_to_the_geocoder):
     fallback(app, "off")
     page = submit_letter(client, **known_to_the_geocoder)
-    assert NOT_FOUND_MESSAGE in text(page) and offers_district_choice(page)
+    assert NOTHING_LOOKED_UP_MESSAGE in text(page) and offers_district_choice(page)
     assert geocoder.request_count == 0
 
 

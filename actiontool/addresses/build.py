@@ -56,11 +56,13 @@ def build(records, source, districts, progress=None, allow_smaller=False):
         per_district, skipped = _load(index_id, records, districts, progress)
         points = sum(per_district.values())
         if not points:
-            raise BuildFailed("no usable point in the file")
+            raise BuildFailed("not the county's address points: no record has a house number and a street name"
+                              if set(skipped) <= {"no_number", "no_street"} else "no usable point in the file")
         in_use = current()
         if in_use is not None and points < MIN_SHARE * in_use.points and not allow_smaller:
             raise BuildFailed(f"the new file has {points:,} usable points, far fewer than the {in_use.points:,} "
-                              "of the index in use (a file cut short?)")
+                              "of the index in use (a file cut short?). If the county's file really shrank, run "
+                              "the same command with --allow-smaller")
         db.session.execute(AddressStreet.__table__.insert().from_select(
             ["index_id", "zip", "street"],
             db.select(AddressPoint.index_id, AddressPoint.zip, AddressPoint.street)

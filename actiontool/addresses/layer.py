@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from urllib.parse import urlsplit
 
 import requests
 
@@ -35,7 +36,8 @@ class AddressLayer:
             response = self.session.get(self.url + "/query", params=dict(params, f="json"), timeout=self.timeout,
                                         headers={"User-Agent": USER_AGENT})
         except requests.RequestException as error:
-            raise LayerUnavailable(f"{error.__class__.__name__}") from error
+            raise LayerUnavailable(f"could not reach {urlsplit(self.url).netloc} ({error.__class__.__name__})") \
+                from error
         if response.status_code != 200:
             raise LayerUnavailable(f"HTTP {response.status_code}")
         try:

@@ -84,8 +84,16 @@ def read_geojson(path):
                 raise SourceInvalid("not a GeoJSON FeatureCollection")
     except OSError as error:
         raise SourceInvalid(f"cannot open the file ({error})") from error
+    except ijson.IncompleteJSONError as error:
+        raise SourceInvalid("not a readable GeoJSON file: it ends early (empty, or a download cut short?)"
+                            if "premature EOF" in str(error) else f"not a readable GeoJSON file ({_first_line(error)})"
+                            ) from error
     except (ijson.JSONError, UnicodeDecodeError) as error:
-        raise SourceInvalid(f"not a readable GeoJSON file ({error})") from error
+        raise SourceInvalid(f"not a readable GeoJSON file ({_first_line(error)})") from error
+
+
+def _first_line(error):
+    return str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
 
 
 def _subtree(parser, top):

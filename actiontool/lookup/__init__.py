@@ -30,6 +30,8 @@ from actiontool.officials import councilmember_for
 STATE = "WA"
 INVALID = "invalid"
 NOT_FOUND = "not_found"
+NOT_IN_INDEX = "not_in_index"  # not in the local index, and the geocoder may not be asked
+NOT_SENT = "not_sent"  # no local index, and the geocoder may not be asked: nothing is looked up
 OUTSIDE_COUNTY = "outside_county"
 ZIP_OUTSIDE_COUNTY = "zip_outside_county"
 AMBIGUOUS = "ambiguous"
@@ -58,6 +60,14 @@ MESSAGES = {
     OUTSIDE_COUNTY: _l(
         "That address is outside King County, so it has no King County Council member. "
         "This letter is only for King County residents."
+    ),
+    NOT_IN_INDEX: _l(
+        "We could not find that address in our copy of King County's address list (it was not sent anywhere). "
+        "Please check the house number and street name. If your home is new, or the address is right, choose "
+        "your council district below."
+    ),
+    NOT_SENT: _l(
+        "To keep your address private, we do not look it up anywhere: please choose your council district below."
     ),
     AMBIGUOUS: _l("We found more than one address like yours. Please choose yours."),
     UNAVAILABLE: _l(
@@ -135,7 +145,7 @@ class DistrictFinder:
                 raise LookupFailed(AMBIGUOUS, candidates=here.labels)
             return DistrictFound(here.district, here.places[0].label, FoundBy.HERE)
         if not self.may_ask_geocoder():
-            raise LookupFailed(NOT_FOUND)
+            raise LookupFailed(NOT_IN_INDEX if address_index.in_use() else NOT_SENT)
         matches = self._geocode(street, city, zip_code)
         if candidate:
             matches = [m for m in matches if m.matched_address == candidate] or matches
@@ -204,6 +214,14 @@ def how_addresses_are_looked_up():
     if installed:
         return "here_then_census" if asks else "here"
     return "census" if asks else "nowhere"
+
+
+def districts_are_here():
+    """Whether the district polygons are installed here (else a geocoder's map point goes to the county's layer)."""
+    try:
+        return districts.load(current_app.config["DISTRICTS_FILE"]) is not None
+    except (OSError, ValueError):
+        return False
 
 
 def finder():

@@ -60,6 +60,9 @@ def _install(data, target):
     except districts.DistrictsInvalid as error:
         raise click.ClickException(f"Not installed: {error}") from error
     click.echo(f"Installed districts 1-9 in {target}.")
+    if address_index.in_use() is not None:
+        click.echo("The address index gave each point its district from the polygons it was built with: build it "
+                   "again (actiontool addresses fetch, or addresses import FILE) so that it follows these.")
 
 
 @click.group("addresses")
@@ -96,9 +99,11 @@ def addresses_fetch(folder, restart, allow_smaller):
     try:
         address_layer.download(layer, folder, progress)
     except address_layer.LayerUnavailable as error:
-        raise click.ClickException(
-            f"The download stopped: {error}. What was saved is kept in {folder}: run the same command again to "
-            "go on from there (--restart to start over). The index in use is unchanged.") from None
+        saved = len(address_layer.saved_pages(folder)) if os.path.isdir(folder) else 0
+        kept = (f"The {saved} page(s) saved so far are kept in {folder}: run the same command again to go on from "
+                "there (--restart to start over)." if saved else "No page was saved.")
+        raise click.ClickException(f"The download stopped: {error}. {kept} The index in use is unchanged.") \
+            from None
     try:
         _build_addresses(address_sources.read_pages(folder), config["ADDRESS_LAYER_URL"], allow_smaller)
     except click.ClickException as error:
@@ -122,14 +127,21 @@ def addresses_status():
     """When the index in use was built, from what, and how many points it holds."""
     status = address_index.status()
     if status is None:
-        fallback = lookup.finder().may_ask_geocoder()
-        return click.echo("No address index is installed: addresses are " +
-                          ("sent to the Census geocoder." if fallback else "not looked up (GEOCODER_FALLBACK=off)."))
-    click.echo(f"Address index built {status['built_at']:%Y-%m-%d %H:%M} UTC from {status['source']}: "
-               f"{status['points']:,} points.")
-    _report_counts(status["per_district"], status["skipped"])
-    click.echo("Addresses the index cannot answer are " + ("sent to the Census geocoder." if
-               lookup.finder().may_ask_geocoder() else "not sent anywhere (GEOCODER_FALLBACK)."))
+        click.echo("No address index is installed.")
+    else:
+        click.echo(f"Address index built {status['built_at']:%Y-%m-%d %H:%M} UTC from {status['source']}: "
+                   f"{status['points']:,} points.")
+        _report_counts(status["per_district"], status["skipped"])
+    click.echo(_fallback_said())
+
+
+def _fallback_said():
+    """What becomes of an address the index cannot answer, as the settings and the index make it."""
+    setting = current_app.config["GEOCODER_FALLBACK"]
+    if lookup.finder().may_ask_geocoder():
+        return f"Addresses the index cannot answer are sent to the Census geocoder (GEOCODER_FALLBACK={setting})."
+    why = "auto: off while an index is installed" if setting == "auto" else setting
+    return f"Addresses the index cannot answer are not sent anywhere (GEOCODER_FALLBACK={why})."
 
 
 def _district_map():

@@ -11,6 +11,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 STATUS = {
     lookup.INVALID: 400,
     lookup.NOT_FOUND: 404,
+    lookup.NOT_IN_INDEX: 404,
+    lookup.NOT_SENT: 404,
     lookup.AMBIGUOUS: 409,
     lookup.OUTSIDE_COUNTY: 422,
     lookup.ZIP_OUTSIDE_COUNTY: 422,

@@ -17,7 +17,7 @@ from actiontool.models import utcnow
 from actiontool.roster import areas
 
 # Lookup outcomes after which the supporter may pick the district by hand.
-CHOOSE_BY_HAND = (lookup.NOT_FOUND, lookup.UNAVAILABLE)
+CHOOSE_BY_HAND = (lookup.NOT_FOUND, lookup.NOT_IN_INDEX, lookup.NOT_SENT, lookup.UNAVAILABLE)
 
 
 def lookup_failed_context(form, failure):

@@ -100,6 +100,10 @@ def opt_ins_csv():
                     headers={"Content-Disposition": 'attachment; filename="campaign-opt-ins.csv"'})
 
 
+# The county republishes its address points weekly: an index older than this is flagged on the staff page.
+INDEX_OLD = dt.timedelta(days=14)
+
+
 @bp.get("/districts")
 @staff_required
 def districts_page():
@@ -114,8 +118,11 @@ def districts_page():
     if district_map is not None:
         info.update(local=True, count=len(district_map.geometries),
                     fetched=dt.datetime.fromtimestamp(os.path.getmtime(path), dt.timezone.utc))
-    return staff_page("staff/districts.html", info=info, addresses=address_index.status(),
-                      skip_reasons=SKIP_REASONS, lookup_way=lookup.how_addresses_are_looked_up())
+    addresses = address_index.status()
+    return staff_page("staff/districts.html", info=info, addresses=addresses, skip_reasons=SKIP_REASONS,
+                      lookup_way=lookup.how_addresses_are_looked_up(),
+                      fallback_setting=current_app.config["GEOCODER_FALLBACK"],
+                      index_is_old=bool(addresses) and addresses["built_at"] < utcnow() - INDEX_OLD)
 
 
 def _fingerprint(rows):

@@ -44,7 +44,8 @@ def index():
 def privacy():
     """What we collect, who receives what, how long we keep it: each sentence true of the code."""
     return render_template("privacy.html", retention_days=int(current_app.config["RETENTION_DAYS"]),
-                           lookup_way=lookup.how_addresses_are_looked_up())
+                           lookup_way=lookup.how_addresses_are_looked_up(),
+                           point_sent=not lookup.districts_are_here())
 
 
 @bp.route("/write", methods=["GET", "POST"])
