@@ -299,3 +299,26 @@ def test_a_download_saved_more_than_two_days_ago_is_not_gone_on_with(app, runner
     assert "more than 2 days old: starting over" in result.output and "Going on" not in result.output
     assert pages_asked(layer) == pages_from(1)
     assert_every_point_once(app, layer, expected)
+
+
+def test_a_folder_holding_other_files_is_refused_and_left_as_it_was(app, runner, layer, districts, tmp_path):
+    """--folder names where pages go; a folder with files that are not a download of ours (a typo, the instance
+    folder, a home folder) is never emptied, and nothing is asked of the layer."""
+    folder = tmp_path / "important"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "notes.txt").write_text("precious")
+    for options in ((), ("--restart",)):
+        refused = fetch(runner, folder, *options)
+        assert refused.exit_code != 0
+        assert "holds files that are not a download of ours" in refused.output
+    assert sorted(os.listdir(folder)) == ["notes.txt", "sub"] and (folder / "notes.txt").read_text() == "precious"
+    assert layer.request_count == 0
+
+
+def test_after_a_build_only_the_download_s_own_files_are_removed(app, runner, layer, districts, tmp_path, expected):
+    """An empty folder the operator made is used; once the index is built the pages go, and so does the folder."""
+    folder = tmp_path / "made-by-hand"
+    folder.mkdir()
+    assert fetch(runner, folder).exit_code == 0
+    assert not folder.exists()
+    assert_every_point_once(app, layer, expected)

@@ -485,12 +485,21 @@ def write_csv_without_coordinates(path, records):
     county_csv_without(path, records, {"X", "Y", "LON", "LAT", "POINT_X", "POINT_Y"})
 
 
+def write_nested_deep(path, records):
+    """A few hundred KB of nested brackets (parsed with prefixes, it once took tens of GB of memory)."""
+    path.write_bytes(b'{"type": "FeatureCollection", "junk": ' + b"[" * 200_000 + b"]" * 200_000 + b', "features": []}')
+
+
+def write_district_polygons(path, records):
+    path.write_text(json.dumps(districts_geojson()))
+
+
 NOT_THE_EXPORT = "not the county's address export: it needs ADDR_HN and LON/LAT, X/Y or POINT_X/POINT_Y columns"
 
 
 @pytest.mark.parametrize(("name", "write", "reason"), [
     pytest.param("addresses.txt", write_text_file, "expected a .geojson, .json or .csv file", id="a_text_file"),
-    pytest.param("points.geojson", write_not_json, "not a readable GeoJSON file", id="geojson_not_json"),
+    pytest.param("points.geojson", write_not_json, "not a GeoJSON FeatureCollection", id="geojson_not_json"),
     pytest.param("points.geojson", write_empty, "not a readable GeoJSON file", id="an_empty_file"),
     pytest.param("points.json", write_one_feature, "not a GeoJSON FeatureCollection",
                  id="geojson_not_a_feature_collection"),
@@ -499,6 +508,11 @@ NOT_THE_EXPORT = "not the county's address export: it needs ADDR_HN and LON/LAT,
                  id="geojson_in_another_reference_system"),
     pytest.param("points.csv", write_csv_without_house_numbers, NOT_THE_EXPORT, id="csv_without_house_numbers"),
     pytest.param("points.csv", write_csv_without_coordinates, NOT_THE_EXPORT, id="csv_without_coordinates"),
+    pytest.param("points.geojson", write_nested_deep, "not a GeoJSON file of points (nested more than 32 levels",
+                 id="geojson_nested_deep"),
+    pytest.param("districts.geojson", write_district_polygons,
+                 "not the county's address points: no record has a house number and a street name",
+                 id="the_district_polygons"),
 ])
 def test_a_file_that_is_not_the_county_export_is_refused_clearly_and_nothing_changes(
         app, runner, districts_installed, records, tmp_path, name, write, reason):
@@ -609,3 +623,16 @@ def test_while_a_build_runs_the_index_in_use_still_answers_from_its_own_data(
     after = state(app)
     assert after["in_use"][0] == built_id and after["AddressIndex"] == 1
     assert district_found(app, probe) == new_district
+
+
+def test_a_geojson_with_a_byte_order_mark_or_an_odd_crs_member_is_read(app, runner, districts_installed, records,
+                                                                       tmp_path):
+    """Windows tools write a byte-order mark; a crs member that names nothing leaves the coordinates as given."""
+    path = tmp_path / "points.geojson"
+    write_geojson(path, records[:600])
+    data = json.loads(path.read_text())
+    data["crs"] = {"type": "name", "properties": ["EPSG:4326"]}
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(data).encode())
+    result = import_file(runner, path)
+    assert result.exit_code == 0, result.output
+    assert state(app)["points"] == sum(1 for record in records[:600] if expected_district(record))

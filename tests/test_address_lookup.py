@@ -39,10 +39,10 @@ POINTS = 3000
 
 # What the letter page says when the district was found on our server (templates/letter.html, and its msgstr).
 FOUND_HERE = {
-    "en": "We found your district in our own copy of King County's address list, on our server. "
-          "Your address was not sent to anyone to do this.",
+    "en": "We found your district in our own copy of King County's address list, on our server: the address on "
+          "your letter was not sent to anyone to find it.",
     "es": "Encontramos su distrito en nuestra propia copia de la lista de direcciones del Condado de King, "
-          "en nuestro servidor. Para esto no enviamos su dirección a nadie.",
+          "en nuestro servidor: para encontrarlo, no enviamos a nadie la dirección de su carta.",
 }
 # Not in the index, and the geocoder may not be asked: the page says the address went nowhere (lookup.MESSAGES).
 NOT_IN_INDEX_MESSAGE = {
@@ -612,3 +612,28 @@ def test_a_bad_geocoder_fallback_stops_the_app_naming_the_setting(database_url, 
                                             ("auto", "auto"), ("ON", "on")])
 def test_geocoder_fallback_reads_true_and_false_as_on_and_off(database_url, monkeypatch, value, read_as):
     assert app_with_fallback(database_url, monkeypatch, value).config["GEOCODER_FALLBACK"] == read_as
+
+
+# ---------------------------------------------------------------------------
+# What no house has: a number longer than any in the index
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["4255551234", "99999999999999999999", "9" * 100])
+def test_a_house_number_longer_than_any_is_not_found_here_and_never_an_error(
+        app, client, canvasser, index, county, geocoder, number):
+    """A phone number typed as the house number (or any longer run of digits): not looked for in the index (a
+    32-bit column on PostgreSQL; SQLite's 64 bits), so the page, the API and a sheet row answer as for any
+    address not found, never a 500; and the good rows of the sheet are saved."""
+    fallback(app, "off")
+    record = one_per_district(county)[0]
+    address = dict(typed(record), street=f"{number} {record['FULLNAME'].title()}")
+    page = submit_letter(client, **address)
+    assert page.status_code == 200 and NOT_IN_INDEX_MESSAGE["en"] in text(page)
+    status, body = api_lookup(client, address)
+    assert (status, body["error"]) == (404, "not_in_index")
+    event_id = create_event(canvasser)
+    response = upload(canvasser, event_id, sheet_of([("Good Row", typed(record)), ("Long Number", address)]))
+    assert response.status_code < 500
+    assert event_letters(app, event_id) == {"Good Row": (expected_district(record), "local")}
+    assert geocoder.request_count == 0

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from actiontool.addresses.coordinates import to_wgs84
 from actiontool.addresses.index import current
 from actiontool.addresses.normalize import UNIT_WORDS, from_parts, normalize
-from actiontool.models import AddressIndex, AddressPoint, AddressStreet, db, utcnow
+from actiontool.models import HOUSE_NUMBER_DIGITS, AddressIndex, AddressPoint, AddressStreet, db, utcnow
 
 BATCH = 5000
 # A new build with fewer points than this share of the index in use is not installed without being told to.
@@ -146,7 +146,7 @@ def _text(fields, name):
 def _rows(fields, place, district, seen):
     """The index rows of one record (its street, then its aliases), or the code of why it is left out."""
     number_text = _text(fields, "ADDR_NUM") or _text(fields, "ADDR_HN")
-    number = re.match(r"([0-9]{1,7})\s*(\S{0,8})", number_text)
+    number = re.match(rf"([0-9]{{1,{HOUSE_NUMBER_DIGITS}}})(?![0-9])\s*(\S{{0,8}})", number_text)
     if not number:
         return "no_number"
     name = " ".join(filter(None, (_text(fields, "ADDR_PT"), _text(fields, "ADDR_SN"))))

@@ -62,8 +62,9 @@ class AddressLayer:
         body = self._query({"where": f"OBJECTID > {int(after)}", "outFields": "*", "orderByFields": "OBJECTID",
                             "resultRecordCount": self.page_size, "returnGeometry": "true", "outSR": "4326"})
         features = body.get("features")
-        if not isinstance(features, list):
-            raise LayerUnavailable("the answer has no features")
+        if not isinstance(features, list) or not all(
+                isinstance(feature, dict) and isinstance(feature.get("attributes"), dict) for feature in features):
+            raise LayerUnavailable("the answer's features are not the layer's points")
         return features, bool(body.get("exceededTransferLimit")) or len(features) >= self.page_size
 
 
@@ -88,7 +89,7 @@ def download(layer, folder, progress=None):
         features, more = layer.page(after)
         if not features:
             break
-        ids = [feature.get("attributes", {}).get("OBJECTID") for feature in features]
+        ids = [feature["attributes"].get("OBJECTID") for feature in features]
         if not all(isinstance(i, int) and i > after for i in ids):
             raise LayerUnavailable("the layer's object ids are missing or out of order")
         pages.append(f"page-{len(pages) + 1:05d}.json")
@@ -102,6 +103,22 @@ def download(layer, folder, progress=None):
     return points
 
 
+def ours(folder):
+    """Whether `folder` may be used (and emptied) for a download: new, empty, or holding a download of ours."""
+    return not os.path.isdir(folder) or not os.listdir(folder) or os.path.exists(os.path.join(folder, STARTED))
+
+
+def clear(folder):
+    """Remove a download: only the files a download writes, then the folder if nothing else is in it."""
+    if not os.path.isdir(folder):
+        return
+    for name in os.listdir(folder):
+        if name in (STARTED, DONE) or (name.startswith("page-") and name.endswith(".json")) or name.endswith(".tmp"):
+            os.remove(os.path.join(folder, name))
+    if not os.listdir(folder):
+        os.rmdir(folder)
+
+
 def started_at(folder):
     """When the download saved in `folder` began (aware UTC), or None when there is none."""
     try:
@@ -111,11 +128,9 @@ def started_at(folder):
 
 
 def stale(folder, now=None):
-    """Whether `folder` holds a download begun more than KEEP_PAGES ago (or of unknown age): to start over."""
+    """Whether `folder` holds a download begun more than KEEP_PAGES ago: to start over."""
     begun = started_at(folder)
-    if begun is None:
-        return bool(os.path.isdir(folder) and os.listdir(folder))
-    return (now or dt.datetime.now(dt.timezone.utc)) - begun > KEEP_PAGES
+    return begun is not None and (now or dt.datetime.now(dt.timezone.utc)) - begun > KEEP_PAGES
 
 
 def saved_pages(folder):

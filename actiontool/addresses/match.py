@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from actiontool.addresses import index
 from actiontool.addresses.normalize import STREET_TYPES, normalize
-from actiontool.models import AddressPoint, db
+from actiontool.models import HOUSE_NUMBER_DIGITS, AddressPoint, db
 
 # A house number missing from the file takes its neighbours' district only when they are this close.
 NEIGHBOUR_SPAN = 200
@@ -64,8 +64,8 @@ def find(street_line, city, zip_code, candidate=None):
     if build is None:
         return None
     typed = normalize(street_line)
-    if typed is None:
-        return None
+    if typed is None or len(re.match(r"[0-9]*", typed.number).group(0)) > HOUSE_NUMBER_DIGITS:
+        return None  # no house in the index has such a number (a phone number typed in?)
     zip_code, city = zip_code[:5], " ".join(city.upper().split())
     number, suffix = _number(typed.number)
     answer = _as_typed(build[0], typed, number, suffix, zip_code, "")

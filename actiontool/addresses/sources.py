@@ -6,6 +6,7 @@ Coordinates are read as given and converted once, in batches (coordinates.py): t
 Washington North State Plane, US feet (EPSG:2926); GeoJSON is in longitude/latitude unless it says otherwise.
 """
 
+import codecs
 import csv
 import json
 import os
@@ -52,8 +53,10 @@ def read(path):
 
 
 def _srid(crs):
-    """The EPSG code a GeoJSON `crs` member names (the county's older exports carry one), or None."""
-    name = str(((crs or {}).get("properties") or {}).get("name", ""))
+    """The EPSG code a GeoJSON `crs` member names (the county's older exports carry one), None when it names
+    none, -1 for another system."""
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = str(properties.get("name", "")) if isinstance(properties, dict) else ""
     for code in (STATE_PLANE, WGS84):
         if name.endswith(f":{code}") or name.endswith(f"::{code}"):
             return code
@@ -62,24 +65,39 @@ def _srid(crs):
     return None if not name else -1
 
 
+# No GeoJSON point is nested deeper than this; a file that is (junk, or made to exhaust memory) is refused.
+MOST_DEPTH = 32
+_END = object()
+
+
 def read_geojson(path):
-    """Records from a FeatureCollection of Points, streamed with ijson (a county export is ~400 MB: parsed
-    whole, it would take gigabytes of memory). A file cut short raises SourceInvalid where it ends."""
+    """Records from a FeatureCollection of Points, streamed with ijson's basic events (a county export is ~400 MB:
+    parsed whole, it would take gigabytes of memory). A file cut short raises SourceInvalid where it ends."""
     try:
         with open(path, "rb") as source:
+            if source.read(3) != codecs.BOM_UTF8:
+                source.seek(0)
+            events = _shallow(ijson.basic_parse(source, use_float=True))
+            if next(events, (None, None))[0] != "start_map":
+                raise SourceInvalid("not a GeoJSON FeatureCollection")
             srid, features = None, False
-            parser = ijson.parse(source, use_float=True)
-            for prefix, event, value in parser:
-                if prefix == "type" and value != "FeatureCollection":
+            for event, key in events:
+                if event == "end_map":
+                    break
+                if key == "features":
+                    features = True
+                    if next(events, (None, None))[0] != "start_array":
+                        raise SourceInvalid("not a GeoJSON FeatureCollection")
+                    while (feature := _value(events)) is not _END:
+                        yield _feature_record(feature, srid)
+                    continue
+                value = _value(events)
+                if key == "type" and value != "FeatureCollection":
                     raise SourceInvalid("not a GeoJSON FeatureCollection")
-                if prefix == "crs" and event == "start_map":
-                    srid = _srid(_subtree(parser, "crs"))
+                if key == "crs":
+                    srid = _srid(value)
                     if srid == -1:
                         raise SourceInvalid("coordinates in a reference system other than EPSG:4326 or EPSG:2926")
-                elif prefix == "features" and event == "start_array":
-                    features = True
-                    for feature in ijson.items(_rest(parser), "item", use_float=True):
-                        yield _feature_record(feature, srid)
             if not features:
                 raise SourceInvalid("not a GeoJSON FeatureCollection")
     except OSError as error:
@@ -96,22 +114,31 @@ def _first_line(error):
     return str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
 
 
-def _subtree(parser, top):
-    """The value that starts at the event just read (a map), built from the parser's events."""
-    builder = ijson.ObjectBuilder()
-    builder.event("start_map", None)
-    for prefix, event, value in parser:
+def _shallow(events):
+    """The events, refused past MOST_DEPTH levels of nesting."""
+    depth = 0
+    for event, value in events:
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > MOST_DEPTH:
+                raise SourceInvalid(f"not a GeoJSON file of points (nested more than {MOST_DEPTH} levels deep)")
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+        yield event, value
+
+
+def _value(events):
+    """The next whole JSON value of the event stream, or _END at the close of the array being read."""
+    builder, depth = ijson.ObjectBuilder(), 0
+    for event, value in events:
+        if depth == 0 and event == "end_array":
+            return _END
         builder.event(event, value)
-        if prefix == top and event == "end_map":
+        depth += event in ("start_map", "start_array")
+        depth -= event in ("end_map", "end_array")
+        if depth == 0:
             return builder.value
-
-
-def _rest(parser):
-    """The events of the features array, shaped as ijson.items expects ("item" prefixes)."""
-    for prefix, event, value in parser:
-        if prefix == "features" and event == "end_array":
-            return
-        yield prefix[len("features."):] if prefix.startswith("features.") else "", event, value
+    raise SourceInvalid("not a readable GeoJSON file: it ends early (empty, or a download cut short?)")
 
 
 def _feature_record(feature, srid):

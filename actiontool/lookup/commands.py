@@ -4,7 +4,6 @@ server."""
 
 import json
 import os
-import shutil
 import time
 
 import click
@@ -81,12 +80,15 @@ def addresses_fetch(folder, restart, allow_smaller):
     config = current_app.config
     _district_map()  # before downloading anything
     folder = folder or os.path.join(current_app.instance_path, "address-download")
-    if os.path.isdir(folder) and not restart and address_layer.stale(folder):
+    if not address_layer.ours(folder):
+        raise click.ClickException(f"{folder} holds files that are not a download of ours: name a new or empty "
+                                   "folder (nothing was changed).")
+    if not restart and address_layer.stale(folder):
         click.echo(f"The download saved in {folder} is more than {address_layer.KEEP_PAGES.days} days old: "
                    "starting over.")
         restart = True
-    if restart and os.path.isdir(folder):
-        shutil.rmtree(folder)
+    if restart:
+        address_layer.clear(folder)
     pages = address_layer.saved_pages(folder) if os.path.isdir(folder) else []
     if pages:
         click.echo(f"Going on with the download in {folder} ({len(pages)} page(s) already saved).")
@@ -109,7 +111,7 @@ def addresses_fetch(folder, restart, allow_smaller):
     except click.ClickException as error:
         error.message += f" The download stays in {folder} (--restart to download again)."
         raise
-    shutil.rmtree(folder, ignore_errors=True)
+    address_layer.clear(folder)
 
 
 @addresses_cli.command("import")

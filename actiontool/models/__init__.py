@@ -3,7 +3,7 @@
 Everything is importable from here (`from actiontool.models import Letter, db`).
 """
 
-from actiontool.models.addresses import AddressIndex, AddressPoint, AddressStreet  # noqa: F401
+from actiontool.models.addresses import HOUSE_NUMBER_DIGITS, AddressIndex, AddressPoint, AddressStreet  # noqa: F401
 from actiontool.models.base import (  # noqa: F401
     DATABASE_AWAY,
     Base,

@@ -12,6 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from actiontool.models.base import db, utcnow
 
+# The most digits a house number of the index has (the column is a 32-bit integer on PostgreSQL): a longer one is
+# left out of a build, and never looked for.
+HOUSE_NUMBER_DIGITS = 7
+
 
 class AddressIndex(db.Model):
     """One build of the index: from what, when, and what it counted."""

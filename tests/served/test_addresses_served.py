@@ -15,8 +15,8 @@ from tests.served.pages import LANGUAGES, redirect_path, run_id, say, visible
 pytestmark = pytest.mark.served
 
 POINTS = 3000
-HERE = ("We found your district in our own copy of King County's address list, on our server. "
-        "Your address was not sent to anyone to do this.")
+HERE = ("We found your district in our own copy of King County's address list, on our server: the address on "
+        "your letter was not sent to anyone to find it.")
 SHEET_COLUMNS = ("name", "street", "city", "zip", "language", "email", "agrees_to_email", "phone", "note", "district")
 
 
