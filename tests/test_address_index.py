@@ -7,6 +7,7 @@ The records come from the synthetic county file (tests/fakes/address_points.py) 
 (tests/fakes/geography.py); what each record's district should be is computed there, from the squares."""
 
 import csv
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -17,7 +18,7 @@ import sqlalchemy
 
 from actiontool.addresses import build, index, match, sources
 from actiontool.lookup import districts
-from actiontool.models import AddressIndex, AddressPoint, AddressStreet, db
+from actiontool.models import AddressIndex, AddressPoint, AddressStreet, db, utcnow
 from tests.fakes.address_points import FIELDS, county_points, expected_district, write_csv, write_geojson
 from tests.fakes.geography import district_center, districts_geojson
 from tests.helpers import text
@@ -586,6 +587,18 @@ def test_the_staff_district_data_page_shows_the_index_or_says_none_is_installed(
     assert words["table"] + " " + " ".join(f"{d} {n:,}" for d, n in sorted(per_district.items())) in shown
     assert words["no_district"].format(count=outside) in shown
     assert words["none"] not in shown
+
+
+def test_the_staff_page_flags_an_index_built_more_than_two_weeks_ago(app, runner, staff, districts_installed,
+                                                                     records, tmp_path):
+    """The county republishes weekly: an index two weeks old is flagged, one 13 days old is not."""
+    install(runner, tmp_path / "address-points.geojson", records[:600])
+    flag = "This index was built more than two weeks ago"
+    for days, flagged in ((13, False), (15, True)):
+        with app.app_context():
+            db.session.execute(db.update(AddressIndex).values(ready_at=utcnow() - dt.timedelta(days=days)))
+            db.session.commit()
+        assert (flag in text(staff.get("/staff/districts"))) is flagged, days
 
 
 def test_a_canvasser_may_not_see_the_district_data_page(canvasser):

@@ -1,12 +1,16 @@
 """The index in use: which build answers lookups, what it holds, and its street names per ZIP code (kept in
 memory once per process and per build, since close matches are chosen among them)."""
 
+import datetime as dt
 import threading
 from dataclasses import dataclass
 
 from actiontool.addresses.normalize import DIRECTIONS, STREET_TYPES
-from actiontool.models import AddressIndex, AddressStreet, db
+from actiontool.models import AddressIndex, AddressStreet, db, utcnow
 from actiontool.officials import COUNCIL_DISTRICTS
+
+# The county republishes its address points weekly: an index older than this is flagged to staff.
+OLD_AFTER = dt.timedelta(days=14)
 
 
 def current():
@@ -30,6 +34,7 @@ def status():
     if index is None:
         return None
     return {"source": index.source, "built_at": index.ready_at, "started_at": index.started_at,
+            "old": index.ready_at < utcnow() - OLD_AFTER,
             "points": index.points,
             "per_district": {district: index.per_district.get(district, 0) for district in COUNCIL_DISTRICTS},
             "skipped": dict(index.skipped)}

@@ -10,6 +10,8 @@ of the codes they all share.
 """
 
 import csv
+import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -214,6 +216,22 @@ def how_addresses_are_looked_up():
     if installed:
         return "here_then_census" if asks else "here"
     return "census" if asks else "nowhere"
+
+
+def data_in_use():
+    """What answers lookups, for the staff page: the district polygons ("info": the local file, when fetched, or
+    why it cannot be read), the address index's status (or None), how addresses are looked up and the setting."""
+    config = current_app.config
+    info = {"path": config["DISTRICTS_FILE"], "layer": config["DISTRICT_LAYER_URL"], "local": False}
+    try:
+        district_map = districts.load(config["DISTRICTS_FILE"])
+    except (ValueError, OSError) as error:
+        info["error"], district_map = str(error), None
+    if district_map is not None:
+        info.update(local=True, count=len(district_map.geometries), fetched=dt.datetime.fromtimestamp(
+            os.path.getmtime(config["DISTRICTS_FILE"]), dt.timezone.utc))
+    return {"info": info, "addresses": address_index.status(), "lookup_way": how_addresses_are_looked_up(),
+            "fallback_setting": config["GEOCODER_FALLBACK"]}
 
 
 def districts_are_here():

@@ -3,7 +3,6 @@ roster pages, and the letters staff decide on (held and failed)."""
 
 import datetime as dt
 import hashlib
-import os
 import re
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
@@ -11,12 +10,10 @@ from flask_babel import gettext as _
 from markupsafe import escape
 
 from actiontool import accounts, lookup, reports, roster, uploads
-from actiontool.addresses import index as address_index
 from actiontool.addresses.build import SKIP_REASONS
 from actiontool.forms import ButtonForm, LoginForm, OfficialForm, RosterApplyForm, RosterUploadForm
 from actiontool.i18n import LANGUAGES, force_locale
 from actiontool.letters.content import local_date
-from actiontool.lookup import districts
 from actiontool.lookup.service import ServiceUnavailable
 from actiontool.mail import held
 from actiontool.models import Official, User, db, utcnow
@@ -100,29 +97,11 @@ def opt_ins_csv():
                     headers={"Content-Disposition": 'attachment; filename="campaign-opt-ins.csv"'})
 
 
-# The county republishes its address points weekly: an index older than this is flagged on the staff page.
-INDEX_OLD = dt.timedelta(days=14)
-
-
 @bp.get("/districts")
 @staff_required
 def districts_page():
-    """Which district data answers lookups: the local file (when, how many) or the live layer."""
-    path = current_app.config["DISTRICTS_FILE"]
-    info = {"path": path, "layer": current_app.config["DISTRICT_LAYER_URL"], "local": False}
-    try:
-        district_map = districts.load(path)
-    except (ValueError, OSError) as error:
-        info["error"] = str(error)
-        district_map = None
-    if district_map is not None:
-        info.update(local=True, count=len(district_map.geometries),
-                    fetched=dt.datetime.fromtimestamp(os.path.getmtime(path), dt.timezone.utc))
-    addresses = address_index.status()
-    return staff_page("staff/districts.html", info=info, addresses=addresses, skip_reasons=SKIP_REASONS,
-                      lookup_way=lookup.how_addresses_are_looked_up(),
-                      fallback_setting=current_app.config["GEOCODER_FALLBACK"],
-                      index_is_old=bool(addresses) and addresses["built_at"] < utcnow() - INDEX_OLD)
+    """Which data answers lookups: the district polygons (local or the live layer) and the address index."""
+    return staff_page("staff/districts.html", skip_reasons=SKIP_REASONS, **lookup.data_in_use())
 
 
 def _fingerprint(rows):
