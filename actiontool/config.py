@@ -21,6 +21,8 @@ DEFAULT_SECRET_KEY = "dev-only-not-secret"
 SECRET_KEY_FILE = "secret_key"
 # In the instance folder: settings as TOML (CAMPAIGN_NAME = "..."), read before the environment.
 SETTINGS_FILE = "settings.toml"
+# How every outside service this app calls (the geocoder, the county's layers) sees it.
+USER_AGENT = "actiontool/0.1 (+https://github.com/actiontool; King County letter tool)"
 
 DEFAULTS = {
     "SECRET_KEY": DEFAULT_SECRET_KEY,

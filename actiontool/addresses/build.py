@@ -8,6 +8,7 @@ in use as it was; so does a build far smaller than the index in use (a file cut 
 
 import re
 from collections import Counter
+from functools import lru_cache
 from itertools import islice
 
 import numpy as np
@@ -183,16 +184,10 @@ def _rows(fields, place, district, seen):
     return rows
 
 
-_parsed_cache = {}
-
-
+@lru_cache(maxsize=100_000)
 def _parsed(line):
     """normalize(line), remembered: street names and aliases repeat on every point of a street."""
-    if line not in _parsed_cache:
-        if len(_parsed_cache) > 100_000:
-            _parsed_cache.clear()
-        _parsed_cache[line] = normalize(line)
-    return _parsed_cache[line]
+    return normalize(line)
 
 
 def _unit(fields, number_text):

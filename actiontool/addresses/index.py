@@ -13,18 +13,20 @@ from actiontool.officials import COUNCIL_DISTRICTS
 OLD_AFTER = dt.timedelta(days=14)
 
 
+def _newest_finished(*columns):
+    return (db.select(*columns).where(AddressIndex.ready_at.is_not(None))
+            .order_by(AddressIndex.ready_at.desc(), AddressIndex.id.desc()).limit(1))
+
+
 def current():
     """The AddressIndex that answers lookups (the newest finished build), or None when none is installed."""
-    return db.session.scalar(db.select(AddressIndex).where(AddressIndex.ready_at.is_not(None))
-                             .order_by(AddressIndex.ready_at.desc(), AddressIndex.id.desc()).limit(1))
+    return db.session.scalar(_newest_finished(AddressIndex))
 
 
 def in_use():
     """(id, ready_at) of the index in use, or None: what names one build for good (a database may give a later
     build the id of one removed)."""
-    row = db.session.execute(db.select(AddressIndex.id, AddressIndex.ready_at)
-                             .where(AddressIndex.ready_at.is_not(None))
-                             .order_by(AddressIndex.ready_at.desc(), AddressIndex.id.desc()).limit(1)).first()
+    row = db.session.execute(_newest_finished(AddressIndex.id, AddressIndex.ready_at)).first()
     return tuple(row) if row else None
 
 

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-USER_AGENT = "actiontool/0.1 (+https://github.com/actiontool; King County letter tool)"
+from actiontool.config import USER_AGENT
+
 DONE = "complete.json"
 STARTED = "started.json"
 # Saved pages older than this are not gone on with: the county republishes weekly, and a download must not mix

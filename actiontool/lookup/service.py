@@ -2,7 +2,7 @@
 
 import requests
 
-USER_AGENT = "actiontool/0.1 (+https://github.com/actiontool; King County letter tool)"
+from actiontool.config import USER_AGENT
 
 
 class ServiceUnavailable(Exception):
